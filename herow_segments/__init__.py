@@ -1,0 +1,3 @@
+from herow_segments.celery import app as celery_app
+
+__all__ = ("celery_app",)

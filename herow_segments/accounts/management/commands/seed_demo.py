@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from herow_segments.accounts.services import seed_demo_company
+from segments.services import seed_demo_segments
+
+
+class Command(BaseCommand):
+    help = "Create the demo company, its people and demo data; safe to repeat."
+
+    def handle(self, *args, **options) -> None:
+        company, people = seed_demo_company()
+        segments = seed_demo_segments(company)
+        self.stdout.write(
+            f"Demo company '{company.slug}' is ready with {segments} segments."
+        )
+        self.stdout.write("Log in at http://127.0.0.1:8000/ with (demo only):")
+        for email, password, role in people:
+            self.stdout.write(f"  {role:<9} {email} / {password}")
