@@ -57,9 +57,15 @@ def change_members(
 ) -> MembershipChange:
     """Apply the staged identifiers to a locked segment in the given mode."""
     stage.analyze()
-    change = MembershipChange(distinct=stage.count_distinct())
+    change = MembershipChange()
     revision = segment.revision + 1
+    if mode == ImportMode.NEW:
+        change.added = change.distinct = stage.add_to(segment.pk, revision, True)
+        refresh_member_counts(segment, revision=revision)
+        change.member_count = segment.member_count
+        return change
 
+    change.distinct = stage.count_distinct()
     if mode == ImportMode.REPLACE:
         change.removed = stage.remove_others_from(segment.pk, revision)
     if mode == ImportMode.REMOVE:

@@ -108,7 +108,13 @@ class Member(models.Model):
     """One identifier in one segment; removed members stay as tombstones."""
 
     pk = models.CompositePrimaryKey("segment_id", "id_type", "value")
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, db_index=False)
+    # No database constraint: PostgreSQL would check it with one deferred
+    # trigger per inserted member, doubling the cost of a large import.
+    # Every change holds the segment's row lock, and the ORM deletes the
+    # members with their segment.
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, db_index=False, db_constraint=False
+    )
     id_type = models.PositiveSmallIntegerField(choices=IdType.choices)
     value = models.CharField(max_length=255)
     # A removal keeps the row with is_active off, so the change feed can

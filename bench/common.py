@@ -1,0 +1,30 @@
+"""Helpers shared by the benchmarks."""
+
+import os
+import subprocess
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
+BENCH_DATABASE = "herow_bench"
+
+
+def bench_database_url() -> str:
+    """Return the URL of a scratch database for benchmarks, creating it."""
+    base = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not base.startswith("postgres"):
+        raise SystemExit("The benchmarks need PostgreSQL: set DATABASE_URL.")
+    server, _, _ = base.rpartition("/")
+    subprocess.run(
+        ["psql", base, "-qc", f"CREATE DATABASE {BENCH_DATABASE}"],
+        capture_output=True,
+    )
+    return f"{server}/{BENCH_DATABASE}"
+
+
+def print_figure(label: str, value: float, baseline: float, unit: str) -> None:
+    """Print a measured figure beside its baseline and their ratio."""
+    ratio = value / baseline if baseline else float("inf")
+    print(
+        f"{label}: {value:.3f} {unit} | baseline {baseline:.3f} {unit} "
+        f"| ratio {ratio:.2f}",
+        flush=True,
+    )
