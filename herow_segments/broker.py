@@ -9,7 +9,12 @@ from kombu import Connection
 def ensure_broker_folders() -> None:
     """Create the folders the filesystem transport reads and writes."""
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in (
+        "data_folder_in",
+        "data_folder_out",
+        "processed_folder",
+        "control_folder",
+    ):
         if key in options:
             Path(options[key]).mkdir(parents=True, exist_ok=True)
 

@@ -35,6 +35,7 @@ def isolated_broker(tmp_path_factory):
         app.conf.broker_transport_options = {
             "data_folder_in": folder,
             "data_folder_out": folder,
+            "control_folder": f"{folder}/control",
         }
 
 
