@@ -5,6 +5,7 @@ and a Celery broker on the local filesystem. DATABASE_URL and REDIS_URL
 switch to PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -95,6 +96,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder.
+    VAR_DIR.mkdir(exist_ok=True)
     # WAL and immediate transactions let the web server and the worker write
     # to one SQLite file without "database is locked" errors.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -185,9 +188,26 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    "purge-old-events": {
+        "task": "events.tasks.purge_old_events_task",
+        "schedule": 86_400.0,
+        "options": {"expires": 3_600},
+    },
 }
 # An import whose worker died is retried after this many seconds of silence.
 IMPORT_STUCK_AFTER_SECONDS = env.int("IMPORT_STUCK_AFTER_SECONDS", default=900)
+
+# Location events: a stay longer than the cap counts as the cap; events dated
+# further ahead than the tolerance are refused; older ones are purged.
+VISIT_MAX_DURATION = timedelta(
+    seconds=env.int("VISIT_MAX_DURATION_SECONDS", default=12 * 3600)
+)
+EVENT_FUTURE_TOLERANCE = timedelta(
+    seconds=env.int("EVENT_FUTURE_TOLERANCE_SECONDS", default=300)
+)
+EVENT_RETENTION_DAYS = env.int("EVENT_RETENTION_DAYS", default=400)
+EVENT_BATCH_MAX_ITEMS = 1_000
+PLACE_IMPORT_MAX_ROWS = env.int("PLACE_IMPORT_MAX_ROWS", default=50_000)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -2,12 +2,14 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -56,6 +58,9 @@ def filter_segments(segments, filters: SegmentFilterForm):
 @company_member_required
 @require_http_methods(["GET", "POST"])
 def create_segment(request):
+    if body_too_large(request):
+        form = NewSegmentForm(company=request.company)
+        return refuse_large_body(request, form, "segments/segment_form.html")
     form = NewSegmentForm(
         request.POST or None, request.FILES or None, company=request.company
     )
@@ -157,6 +162,10 @@ def download_sample(request):
 @require_http_methods(["GET", "POST"])
 def import_into_segment(request, segment_id: int):
     segment = get_scoped_or_404(Segment, pk=segment_id)
+    if body_too_large(request):
+        return refuse_large_body(
+            request, ImportForm(), "segments/segment_import.html", segment=segment
+        )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         return start_import_or_show_error(
@@ -165,6 +174,31 @@ def import_into_segment(request, segment_id: int):
     return render(
         request, "segments/segment_import.html", {"form": form, "segment": segment}
     )
+
+
+def body_too_large(request) -> bool:
+    """Tell from the headers alone that an upload is over the limit.
+
+    Checked before the body is read, so a huge upload is not first written
+    to a temporary file only to be refused.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    # The form fields and multipart boundaries add a little to the file.
+    return length > settings.IMPORT_MAX_BYTES + 64 * 1024
+
+
+def refuse_large_body(request, form, template: str, segment=None):
+    limit = filesizeformat(settings.IMPORT_MAX_BYTES)
+    context = {
+        "form": form,
+        "segment": segment,
+        "is_new": segment is None,
+        "upload_error": f"The file is over the limit of {limit}.",
+    }
+    return render(request, template, context, status=413)
 
 
 def start_import_or_show_error(request, form, *, mode, segment=None, new_segment=None):

@@ -170,3 +170,18 @@ def test_import_page_accepts_every_mode(
 
     job = SegmentImport.all_companies.get()
     assert (job.mode, job.status) == (mode, "succeeded")
+
+
+def test_huge_upload_is_refused_before_reading(marketer_client, company, settings):
+    settings.IMPORT_MAX_BYTES = 1_000
+    segment = make_segment(company)
+    body = "id_type,id\n" + "custom_id,abcdefghij\n" * 10_000
+
+    response = marketer_client.post(
+        reverse("segments:segment-import", args=[segment.pk]),
+        {"mode": "add", "file": csv_upload(body)},
+    )
+
+    assert response.status_code == 413
+    assert "The file is over the limit of 1000\xa0bytes." in response.content.decode()
+    assert not SegmentImport.all_companies.exists()
