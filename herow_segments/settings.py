@@ -6,6 +6,7 @@ switch to PostgreSQL and Redis.
 """
 
 from datetime import timedelta
+import os
 from pathlib import Path
 
 import environ
@@ -107,10 +108,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
-    # A test database in a file, not in memory, can be shared by threads and
-    # by the worker processes of the browser tests.
+    # A test database in a file, not in memory, can be shared by the threads
+    # of the live server and the worker; one per process keeps two test runs
+    # apart.
     DATABASES["default"].setdefault("TEST", {}).setdefault(
-        "NAME", str(VAR_DIR / "test-herow_segments.sqlite3")
+        "NAME", str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", 60))
@@ -193,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 86_400.0,
         "options": {"expires": 3_600},
     },
+    "purge-idempotent-requests": {
+        "task": "herow_segments.accounts.tasks.purge_idempotent_requests_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }
 # An import whose worker died is retried after this many seconds of silence.
 IMPORT_STUCK_AFTER_SECONDS = env.int("IMPORT_STUCK_AFTER_SECONDS", default=900)
@@ -214,12 +221,41 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "herow_segments.api.errors.handle_exception",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HEROW Segments API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Segments, their members and imports for other systems. Authenticate "
+        "with `Authorization: Bearer <key>` (or `X-API-Key: <key>`); create "
+        "keys under Settings > API > API Keys."
+    ),
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "IdTypeEnum": "segments.parsing.ID_TYPES",
+    },
 }
+
+# The API: requests per key and minute, the largest JSON body, and how long
+# the answer to a request with an Idempotency-Key is replayed.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=4 * 1024 * 1024)
+API_IDEMPOTENCY_TTL_SECONDS = 24 * 3600
+
+# The rate limit counts in this cache: Redis when REDIS_URL is set, so that
+# every process shares the counts.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "herow",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

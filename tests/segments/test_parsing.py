@@ -857,20 +857,29 @@ def test_reader_layout_is_known_before_iteration():
     assert reader.rows == 0
 
 
-def test_parsing_module_imports_only_standard_library():
-    tree = ast.parse(pathlib.Path(parsing.__file__).read_text(encoding="utf-8"))
-    imported = {
+def imported_modules(path: pathlib.Path) -> set[str]:
+    """Return the absolute module names a source file imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {
         alias.name
         for node in ast.walk(tree)
         if isinstance(node, ast.Import)
         for alias in node.names
     }
-    imported |= {
+    return names | {
         node.module
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
     }
+
+
+def test_parsing_package_imports_only_standard_library():
+    package = pathlib.Path(parsing.__file__).parent
+    imported = set().union(*map(imported_modules, package.glob("*.py")))
+
     top_levels = {name.split(".")[0] for name in imported}
+
+    assert len(list(package.glob("*.py"))) > 1
     assert top_levels <= set(sys.stdlib_module_names) | {"__future__"}
 
 
