@@ -1,17 +1,16 @@
-"""Use cases that change segments and their members."""
+"""Use cases that import a file of identifiers into a segment."""
 
 import csv
 import io
 import logging
 import time
 import uuid
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from segments import storage
@@ -20,13 +19,13 @@ from segments.models import (
     ImportMode,
     ImportSource,
     ImportStatus,
-    Member,
     Segment,
     SegmentImport,
     SegmentKind,
     SegmentStatus,
 )
 from segments.parsing import FileRejected, IdReader, InvalidRow
+from segments.services.membership import MembershipChange, change_members
 
 logger = logging.getLogger(__name__)
 
@@ -37,67 +36,6 @@ TYPE_CODES = {member.label: member.value for member in IdType}
 
 class ImportRefused(Exception):
     """The import cannot start; str(exc) tells the user why."""
-
-
-@dataclass
-class MembershipChange:
-    """What one change of membership did."""
-
-    added: int = 0
-    removed: int = 0
-    already_members: int = 0
-    not_members: int = 0
-    distinct: int = 0
-    loaded: int = 0
-    member_count: int = 0
-
-
-def change_members(
-    segment: Segment, mode: str, stage: storage.MemberStage
-) -> MembershipChange:
-    """Apply the staged identifiers to a locked segment in the given mode."""
-    stage.analyze()
-    change = MembershipChange()
-    revision = segment.revision + 1
-    if mode == ImportMode.NEW:
-        change.added = change.distinct = stage.add_to(segment.pk, revision, True)
-        refresh_member_counts(segment, revision=revision)
-        change.member_count = segment.member_count
-        return change
-
-    change.distinct = stage.count_distinct()
-    if mode == ImportMode.REPLACE:
-        change.removed = stage.remove_others_from(segment.pk, revision)
-    if mode == ImportMode.REMOVE:
-        change.removed = stage.remove_from(segment.pk, revision)
-        change.not_members = change.distinct - change.removed
-    else:
-        change.added = stage.add_to(segment.pk, revision)
-        change.already_members = change.distinct - change.added
-
-    refresh_member_counts(segment, revision=revision)
-    change.member_count = segment.member_count
-    return change
-
-
-def refresh_member_counts(segment: Segment, revision: int | None = None) -> None:
-    """Recount a segment's active members and save the counts."""
-    counts = storage.count_active_members(segment.pk)
-    segment.device_id_count = counts.get(IdType.DEVICE_ID, 0)
-    segment.advertising_id_count = counts.get(IdType.ADVERTISING_ID, 0)
-    segment.custom_id_count = counts.get(IdType.CUSTOM_ID, 0)
-    segment.member_count = sum(counts.values())
-    fields = [
-        "device_id_count",
-        "advertising_id_count",
-        "custom_id_count",
-        "member_count",
-        "updated_at",
-    ]
-    if revision is not None:
-        segment.revision = revision
-        fields.append("revision")
-    segment.save(update_fields=fields)
 
 
 def start_import(
@@ -430,47 +368,6 @@ def reset_stuck_imports() -> int:
     return requeued
 
 
-def create_segment(*, company, user, **fields) -> Segment:
-    """Create an empty segment."""
-    segment = Segment(company=company, created_by=user, **fields)
-    segment.full_clean()
-    segment.save()
-    logger.info("segment created segment_id=%s company_id=%s", segment.pk, company.pk)
-    return segment
-
-
-def delete_segment(segment: Segment) -> None:
-    """Delete a segment with its members and import history."""
-    segment_id, company_id = segment.pk, segment.company_id
-    files = [
-        stored
-        for job in segment.imports.all()
-        for stored in (job.file, job.rejected_file)
-        if stored
-    ]
-    segment.delete()
-    for stored in files:
-        transaction.on_commit(lambda stored=stored: stored.delete(save=False))
-    logger.info("segment deleted segment_id=%s company_id=%s", segment_id, company_id)
-
-
-def iter_member_rows(segment: Segment, chunk_size: int = 5_000) -> Iterable[tuple]:
-    """Yield (id_type, value) of active members in key order, in chunks."""
-    last = (0, "")
-    while True:
-        chunk = list(
-            Member.objects.filter(segment_id=segment.pk, is_active=True)
-            .filter(Q(id_type__gt=last[0]) | Q(id_type=last[0], value__gt=last[1]))
-            .order_by("id_type", "value")
-            .values_list("id_type", "value")[:chunk_size]
-        )
-        if not chunk:
-            return
-        for id_type, value in chunk:
-            yield IdType(id_type).label, value
-        last = chunk[-1]
-
-
 def import_now(*, company, upload: File, mode: str, **options) -> SegmentImport:
     """Store a file and import it in this process, for commands and tests."""
     job = create_import(
@@ -499,36 +396,3 @@ def summarise_import(job: SegmentImport) -> dict[str, int]:
         "invalid": job.invalid,
         "members": job.member_count if job.member_count is not None else 0,
     }
-
-
-DEMO_SEGMENTS = [
-    ("Wine & Dine enthusiasts - Retention", "Wine & Dine", "retention", 1_200),
-    ("Gym regulars - Loyalty", "Fitness", "loyalty", 800),
-    ("Weekend shoppers - Reactivation", "Retail", "reactivation", 2_500),
-]
-
-
-def seed_demo_segments(company) -> int:
-    """Create the demo's imported segments once, with generated IDs."""
-    created = 0
-    for name, category, objective, size in DEMO_SEGMENTS:
-        if Segment.all_companies.filter(company=company, name=name).exists():
-            continue
-        rows = "".join(
-            f"advertising_id,{uuid.uuid5(uuid.NAMESPACE_URL, f'{name}/{number}')}\n"
-            for number in range(size)
-        )
-        upload = ContentFile(f"id_type,id\n{rows}".encode(), name="demo.csv")
-        import_now(
-            company=company,
-            upload=upload,
-            mode=ImportMode.NEW,
-            new_segment={
-                "name": name,
-                "description": "Demo segment of generated advertising IDs.",
-                "category": category,
-                "objective": objective,
-            },
-        )
-        created += 1
-    return created
