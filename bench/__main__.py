@@ -11,6 +11,8 @@ import time
 
 BENCHMARKS = {
     "imports": "bench.imports",
+    "api": "bench.api",
+    "events": "bench.events",
 }
 
 

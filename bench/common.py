@@ -7,17 +7,17 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
 BENCH_DATABASE = "herow_bench"
 
 
-def bench_database_url() -> str:
+def bench_database_url(name: str = BENCH_DATABASE) -> str:
     """Return the URL of a scratch database for benchmarks, creating it."""
     base = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not base.startswith("postgres"):
         raise SystemExit("The benchmarks need PostgreSQL: set DATABASE_URL.")
     server, _, _ = base.rpartition("/")
     subprocess.run(
-        ["psql", base, "-qc", f"CREATE DATABASE {BENCH_DATABASE}"],
+        ["psql", base, "-qc", f"CREATE DATABASE {name}"],
         capture_output=True,
     )
-    return f"{server}/{BENCH_DATABASE}"
+    return f"{server}/{name}"
 
 
 def print_figure(label: str, value: float, baseline: float, unit: str) -> None:

@@ -23,4 +23,6 @@ urlpatterns = [
     ),
     path("segments/", include("segments.urls")),
     path("settings/", include("herow_segments.accounts.urls")),
+    path("api/", include("herow_segments.api.urls")),
+    path("", include("events.urls")),
 ]

@@ -128,3 +128,27 @@ def live_worker(settings, transactional_db):
 
 def close_worker_connections(**kwargs) -> None:
     connections.close_all()
+
+
+ALL_API_SCOPES = ("segments:read", "segments:write", "events:write", "campaigns:read")
+
+
+@pytest.fixture
+def make_api_key(company):
+    """Return a function that creates an API key and returns (key, secret)."""
+    from herow_segments.accounts.services import issue_api_key
+
+    def make(scopes=ALL_API_SCOPES, owner=None, name="Test key", **options):
+        return issue_api_key(
+            company=owner or company, name=name, scopes=scopes, **options
+        )
+
+    return make
+
+
+@pytest.fixture
+def api_client(client, make_api_key):
+    """A test client sending a key of the company with every scope."""
+    _, secret = make_api_key()
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client

@@ -63,3 +63,27 @@ def long_csv(pairs) -> str:
     for id_type, value in pairs:
         buffer.write(f"{id_type},{value}\n")
     return buffer.getvalue()
+
+
+def make_place(company: Company, name: str | None = None, **fields):
+    from events.models import Place
+
+    number = next(_numbers)
+    fields.setdefault("latitude", 60.17)
+    fields.setdefault("longitude", 24.94)
+    return Place.all_companies.create(
+        company=company, name=name or f"Place {number}", **fields
+    )
+
+
+def event_item(type_: str, place, occurred_at: str, device_id: str = "dev-1", **extra):
+    """Return one item of POST /api/v1/events."""
+    item = {
+        "type": type_,
+        "device": {"device_id": device_id},
+        "occurred_at": occurred_at,
+    }
+    if place is not None:
+        item["place"] = place.pk if hasattr(place, "pk") else place
+    item.update(extra)
+    return item

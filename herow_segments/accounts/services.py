@@ -1,11 +1,31 @@
 """Use cases for companies and the people in them."""
 
+import hashlib
+import hmac
+import ipaddress
 import logging
+import secrets
+import string
+import zlib
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from herow_segments.accounts.models import Company, Membership, Role
+from herow_segments.accounts.models import (
+    ApiKey,
+    ApiKeyAction,
+    ApiKeyEvent,
+    ApiScope,
+    Company,
+    IdempotentRequest,
+    Membership,
+    Role,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +63,199 @@ def seed_demo_company() -> tuple[Company, list[tuple[str, str, str]]]:
         add_person(company, email, password, role)
     logger.info("demo company seeded company_id=%s", company.pk)
     return company, DEMO_PEOPLE
+
+
+# A fixed, recognisable start lets secret scanners find a leaked key; the
+# CRC32 at the end lets them, and the API, tell a real key from a typo
+# without a database lookup.
+KEY_PREFIX = "hsk_live_"
+KEY_RANDOM_BYTES = 32
+BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+KEY_BODY_LENGTH = 43
+KEY_CHECKSUM_LENGTH = 6
+KEY_LENGTH = len(KEY_PREFIX) + KEY_BODY_LENGTH + KEY_CHECKSUM_LENGTH
+DISPLAY_PREFIX_LENGTH = len(KEY_PREFIX) + 6
+LAST_USED_PRECISION = timezone.timedelta(minutes=1)
+# Keys are read from the cache for this long; revoking one clears its entry.
+KEY_CACHE_SECONDS = 30
+COMMAND_ACTOR = "create_api_key command"
+
+
+def encode_base62(number: int, length: int) -> str:
+    digits = []
+    for _ in range(length):
+        number, remainder = divmod(number, 62)
+        digits.append(BASE62[remainder])
+    return "".join(reversed(digits))
+
+
+def key_checksum(body: str) -> str:
+    return encode_base62(zlib.crc32(body.encode("ascii")), KEY_CHECKSUM_LENGTH)
+
+
+def make_raw_key() -> str:
+    """Return a new random key: prefix, 256 random bits, checksum."""
+    number = int.from_bytes(secrets.token_bytes(KEY_RANDOM_BYTES), "big")
+    body = encode_base62(number, KEY_BODY_LENGTH)
+    return KEY_PREFIX + body + key_checksum(body)
+
+
+def is_well_formed_key(raw: str) -> bool:
+    """Tell whether raw has the shape and checksum of a key."""
+    if len(raw) != KEY_LENGTH or not raw.startswith(KEY_PREFIX):
+        return False
+    rest = raw[len(KEY_PREFIX) :]
+    if any(character not in BASE62 for character in rest):
+        return False
+    body, checksum = rest[:KEY_BODY_LENGTH], rest[KEY_BODY_LENGTH:]
+    return hmac.compare_digest(key_checksum(body), checksum)
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode("ascii")).hexdigest()
+
+
+def parse_ip_ranges(ranges: Iterable[str]) -> list[str]:
+    """Return the CIDR ranges in canonical form, or raise ValueError."""
+    parsed = []
+    for text in ranges:
+        text = text.strip()
+        if not text:
+            continue
+        try:
+            parsed.append(str(ipaddress.ip_network(text, strict=False)))
+        except ValueError:
+            raise ValueError(
+                f"{text[:50]!r} is not an IP range such as 203.0.113.0/24."
+            ) from None
+    return list(dict.fromkeys(parsed))
+
+
+def parse_scopes(scopes: Iterable[str]) -> list[str]:
+    """Return the known scopes in a stable order, or raise ValueError."""
+    chosen = set(scopes)
+    unknown = chosen - set(ApiScope.values)
+    if unknown:
+        raise ValueError(f"Unknown scope(s): {', '.join(sorted(unknown))}.")
+    if not chosen:
+        raise ValueError("Choose at least one scope.")
+    return [scope for scope in ApiScope.values if scope in chosen]
+
+
+def describe_actor(user) -> str:
+    return user.get_username() if user is not None else COMMAND_ACTOR
+
+
+def record_key_event(api_key: ApiKey, action: str, user) -> ApiKeyEvent:
+    return ApiKeyEvent.all_companies.create(
+        company_id=api_key.company_id,
+        api_key=api_key,
+        action=action,
+        key_name=api_key.name,
+        key_prefix=api_key.prefix,
+        actor=user,
+        actor_label=describe_actor(user),
+    )
+
+
+@transaction.atomic
+def issue_api_key(
+    *,
+    company: Company,
+    name: str,
+    scopes: Iterable[str],
+    allowed_ip_ranges: Iterable[str] = (),
+    user=None,
+) -> tuple[ApiKey, str]:
+    """Create an API key; return it with the only copy of the secret."""
+    raw_key = make_raw_key()
+    api_key = ApiKey.all_companies.create(
+        company=company,
+        name=name.strip(),
+        prefix=raw_key[:DISPLAY_PREFIX_LENGTH],
+        key_hash=hash_key(raw_key),
+        scopes=parse_scopes(scopes),
+        allowed_ip_ranges=parse_ip_ranges(allowed_ip_ranges),
+        created_by=user,
+    )
+    record_key_event(api_key, ApiKeyAction.CREATED, user)
+    logger.info(
+        "api key created api_key_id=%s company_id=%s prefix=%s",
+        api_key.pk,
+        company.pk,
+        api_key.prefix,
+    )
+    return api_key, raw_key
+
+
+@transaction.atomic
+def revoke_api_key(api_key: ApiKey, user=None) -> bool:
+    """Revoke a key at once; return False when it already was."""
+    revoked = ApiKey.all_companies.filter(
+        pk=api_key.pk, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now(), revoked_by=user)
+    if not revoked:
+        return False
+    api_key.refresh_from_db()
+    record_key_event(api_key, ApiKeyAction.REVOKED, user)
+    # A request may cache the unrevoked row until this transaction commits.
+    forget_cached_key(api_key)
+    transaction.on_commit(lambda: forget_cached_key(api_key))
+    logger.info(
+        "api key revoked api_key_id=%s company_id=%s",
+        api_key.pk,
+        api_key.company_id,
+    )
+    return True
+
+
+def find_api_key(raw_key: str) -> ApiKey | None:
+    """Return the key, revoked or not, whose secret is raw_key."""
+    if not is_well_formed_key(raw_key):
+        return None
+    key_hash = hash_key(raw_key)
+    api_key = cache.get(key_cache_name(key_hash))
+    if api_key is None:
+        try:
+            api_key = ApiKey.all_companies.select_related("company").get(
+                key_hash=key_hash
+            )
+        except ApiKey.DoesNotExist:
+            return None
+        cache.set(key_cache_name(key_hash), api_key, KEY_CACHE_SECONDS)
+    if not hmac.compare_digest(api_key.key_hash, key_hash):
+        return None
+    return api_key
+
+
+def key_cache_name(key_hash: str) -> str:
+    return f"api-key:{key_hash}"
+
+
+def forget_cached_key(api_key: ApiKey) -> None:
+    cache.delete(key_cache_name(api_key.key_hash))
+
+
+def touch_api_key(api_key: ApiKey) -> None:
+    """Record the use of a key, writing at most once a minute."""
+    now = timezone.now()
+    stale = now - LAST_USED_PRECISION
+    if api_key.last_used_at is not None and api_key.last_used_at > stale:
+        return
+    ApiKey.all_companies.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), pk=api_key.pk
+    ).update(last_used_at=now)
+    api_key.last_used_at = now
+    # Dropped rather than rewritten, so that a revocation saved meanwhile
+    # is read again instead of being overwritten by this older copy.
+    forget_cached_key(api_key)
+
+
+def purge_idempotent_requests() -> int:
+    """Delete the saved answers older than the replay window."""
+    cutoff = timezone.now() - timezone.timedelta(
+        seconds=settings.API_IDEMPOTENCY_TTL_SECONDS
+    )
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    logger.info("idempotent requests purged deleted=%s", deleted)
+    return deleted

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from tests.factories import import_text, make_segment
+from events.models import Device
+from tests.factories import import_text, make_place, make_segment
 
 PUBLIC_PREFIXES = ("admin:", "login", "logout", "healthz", "api", "schema", "docs")
 
@@ -25,11 +27,24 @@ def dashboard_routes(resolver=None, namespace=""):
 
 @pytest.fixture
 def owned_objects(company):
+    """One object of the first company for every kind of URL parameter."""
     segment = make_segment(company, "Owned")
     job = import_text(
         company, "id_type,id\ncustom_id,a\ndevice_id,bad\n", "add", segment=segment
     )
-    return {"segment_id": segment.pk, "import_id": job.pk}
+    place = make_place(company, "Owned place")
+    device = Device.all_companies.create(
+        company=company,
+        device_id="owned-device",
+        first_seen_at=timezone.now(),
+        last_seen_at=timezone.now(),
+    )
+    return {
+        "segment_id": segment.pk,
+        "import_id": job.pk,
+        "place_id": place.pk,
+        "device_id": device.pk,
+    }
 
 
 def urls_of(owned_objects):

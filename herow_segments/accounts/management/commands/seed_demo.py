@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from events.demo import seed_demo_activity
 from herow_segments.accounts.services import seed_demo_company
 from segments.services import seed_demo_segments
 
@@ -12,6 +13,12 @@ class Command(BaseCommand):
         segments = seed_demo_segments(company)
         self.stdout.write(
             f"Demo company '{company.slug}' is ready with {segments} segments."
+        )
+        activity = seed_demo_activity(company)
+        self.stdout.write(
+            f"{activity.places} OpenStreetMap places of Helsinki; "
+            f"{activity.events:,} new simulated events of {activity.devices} "
+            "simulated devices."
         )
         self.stdout.write("Log in at http://127.0.0.1:8000/ with (demo only):")
         for email, password, role in people:

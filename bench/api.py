@@ -1,0 +1,188 @@
+"""Latency of member pages and throughput of the segment endpoint.
+
+On PostgreSQL with a 1,000,000-member segment, served by gunicorn on
+loopback: the 95th percentile of GET members?limit=1000 at random cursors
+(target under 50 ms), and the requests per second wrk sustains on
+GET /api/v1/segments/{id} beside a bare Django view returning the same
+JSON without authentication (target at least 70 %).
+"""
+
+import base64
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+from bench.common import bench_database_url, print_figure
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_REQUESTS = 300
+PAGE_LIMIT = 1_000
+LATENCY_TARGET_MS = 50
+THROUGHPUT_TARGET = 0.70
+WRK_SECONDS = 10
+WRK_CONNECTIONS = 8
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def server_environment(url: str) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "bench.api_site",
+        "DEBUG": "off",
+        "SECRET_KEY": "bench-only-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "off",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # The limiter still counts every request; it just never refuses one.
+        "API_RATE_LIMIT_PER_MINUTE": str(10**9),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def prepare(environment: dict) -> dict:
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.api_data"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_server(environment: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "herow_segments.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=2",
+            "--worker-class=gthread",
+            "--threads=4",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    return server
+
+
+def wait_for_server(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{base}/healthz", timeout=5)
+            return
+        except requests.RequestException:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer within 60 seconds")
+
+
+def member_cursor(value: str) -> str:
+    """Encode a members cursor as herow_segments.api.pagination does."""
+    text = json.dumps(["members", 2, value], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def measure_pages(base: str, segment_id: int, headers: dict) -> list[float]:
+    """Return the seconds of each page request at a random position."""
+    session = requests.Session()
+    session.headers.update(headers)
+    url = f"{base}/api/v1/segments/{segment_id}/members"
+    generator = random.Random(1)
+    timings = []
+    for number in range(PAGE_REQUESTS + 20):
+        position = str(uuid.UUID(int=generator.getrandbits(128)))
+        started = time.perf_counter()
+        response = session.get(
+            url, params={"limit": PAGE_LIMIT, "cursor": member_cursor(position)}
+        )
+        elapsed = time.perf_counter() - started
+        response.raise_for_status()
+        if number >= 20:
+            timings.append(elapsed)
+    return timings
+
+
+def requests_per_second(url: str, headers: dict) -> float:
+    """Run wrk against url and return its requests per second."""
+    header_options = [
+        option
+        for name, value in headers.items()
+        for option in ("-H", f"{name}: {value}")
+    ]
+    command = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", *header_options, url]
+    subprocess.run(
+        [*command[:1], "-d2s", *command[1:]], capture_output=True, check=True
+    )
+    output = subprocess.run(
+        [*command[:1], f"-d{WRK_SECONDS}s", *command[1:]],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in output:
+        raise SystemExit(f"wrk saw errors:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+
+
+def main() -> None:
+    environment = server_environment(bench_database_url())
+    data = prepare(environment)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {data['secret']}"}
+    server = start_server(environment, port)
+    try:
+        wait_for_server(base)
+        timings = measure_pages(base, data["segment_id"], headers)
+        bare = requests_per_second(
+            f"{base}/bench/bare/segments/{data['segment_id']}", {}
+        )
+        api = requests_per_second(
+            f"{base}/api/v1/segments/{data['segment_id']}", headers
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    p95 = statistics.quantiles(timings, n=20)[-1] * 1000
+    median = statistics.median(timings) * 1000
+    print(f"members page of {PAGE_LIMIT:,}, median {median:.1f} ms", flush=True)
+    print_figure(
+        f"members page of {PAGE_LIMIT:,} in a 1,000,000-member segment, p95 "
+        f"(target under {LATENCY_TARGET_MS} ms)",
+        p95,
+        LATENCY_TARGET_MS,
+        "ms",
+    )
+    print_figure(
+        "GET /api/v1/segments/{id} requests/s vs bare view "
+        f"(target ratio at least {THROUGHPUT_TARGET:.2f})",
+        api,
+        bare,
+        "req/s",
+    )

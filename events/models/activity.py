@@ -1,0 +1,98 @@
+"""Location events as devices report them, and the visits derived from them."""
+
+from django.db import models
+
+from herow_segments.accounts.scoping import CompanyOwned
+
+
+class EventType(models.TextChoices):
+    ENTRY = "entry", "Entry"
+    EXIT = "exit", "Exit"
+    VISIT = "visit", "Visit"
+    APP_OPEN = "app_open", "App open"
+
+
+PLACE_EVENT_TYPES = (EventType.ENTRY, EventType.EXIT, EventType.VISIT)
+
+
+class Event(CompanyOwned):
+    """One event reported by a device; kept lean for fast ingestion."""
+
+    # The unique key below starts with the company, so the foreign key needs
+    # no index of its own; every index costs ingestion time.
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    # Derived from the client's event_id when given, otherwise from the
+    # device, type, place and device time, so a repeat delivery collides.
+    dedup_key = models.UUIDField()
+    type = models.CharField(max_length=8, choices=EventType.choices)
+    device = models.ForeignKey(
+        "events.Device", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    place = models.ForeignKey(
+        "events.Place",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    accuracy_m = models.FloatField(null=True, blank=True)
+    duration_s = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "dedup_key"], name="unique_event_per_company"
+            )
+        ]
+        # One index serves visit derivation, the device timeline and the
+        # cascade from a device; events are not queried by place alone.
+        indexes = [
+            models.Index(
+                fields=["device", "place", "occurred_at"], name="event_device_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} of device {self.device_id} at {self.occurred_at}"
+
+
+class Visit(CompanyOwned):
+    """One stay of one device at one place, derived from its events."""
+
+    company = models.ForeignKey(
+        "accounts.Company", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    device = models.ForeignKey(
+        "events.Device", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    place = models.ForeignKey(
+        "events.Place", on_delete=models.CASCADE, db_index=False, related_name="+"
+    )
+    entered_at = models.DateTimeField()
+    exited_at = models.DateTimeField(null=True, blank=True)
+    # Zero while the visit is not closed: a stay without an exit adds no time.
+    duration_s = models.PositiveIntegerField(default=0)
+    is_closed = models.BooleanField(default=False)
+    is_capped = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["company", "place", "entered_at"], name="visit_place_time"
+            ),
+            models.Index(
+                fields=["device", "place", "entered_at"], name="visit_device_place"
+            ),
+            models.Index(fields=["company", "entered_at"], name="visit_company_time"),
+        ]
+        ordering = ["-entered_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Visit of device {self.device_id} at place {self.place_id}"
