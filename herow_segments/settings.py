@@ -5,8 +5,8 @@ and a Celery broker on the local filesystem. DATABASE_URL and REDIS_URL
 switch to PostgreSQL and Redis.
 """
 
-from datetime import timedelta
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
