@@ -19,7 +19,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Starting the web server on http://127.0.0.1:$(PORT), a worker and beat; Ctrl-C stops all."
-	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	@trap 'kill $$(jobs -p) 2>/dev/null; sleep 3; kill -QUIT $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
 	$(BIN)/celery -A herow_segments worker --loglevel INFO --concurrency 2 & \
 	$(BIN)/celery -A herow_segments beat --loglevel INFO & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -137,11 +137,22 @@ class MemberStage:
             )
             return cursor.rowcount
 
-    def analyze(self) -> None:
-        """Give the planner row counts for the staged data."""
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+    def prepare(self) -> None:
+        """Make the staged rows ready to be matched against the members.
+
+        PostgreSQL only needs row counts to pick hash joins. SQLite matches
+        with nested loops, so without an index a replace or remove would scan
+        the whole stage once per member.
+        """
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute(f"ANALYZE {self.table}")
+            else:
+                index = connection.ops.quote_name(f"{self.table.strip(chr(34))}_ids")
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {index} "
+                    f"ON {self.table} (id_type, value)"
+                )
 
 
 def count_active_members(segment_id: int) -> dict[int, int]:

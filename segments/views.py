@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from herow_segments.accounts.decorators import company_member_required
 from herow_segments.accounts.scoping import get_scoped_or_404
 from segments import services
+from segments.exports import safe_row
 from segments.forms import ImportForm, NewSegmentForm, SegmentFilterForm, SegmentForm
 from segments.models import ImportMode, Member, Segment, SegmentImport
 
@@ -41,18 +43,25 @@ def list_segments(request):
     )
 
 
+SEGMENT_ORDERS = {
+    "name": Lower("name").asc(),
+    "-name": Lower("name").desc(),
+}
+
+
 def filter_segments(segments, filters: SegmentFilterForm):
-    if not filters.is_valid():
-        return segments.order_by("-updated_at")
-    data = filters.cleaned_data
-    if data["q"]:
+    # An invalid filter is left out; the valid ones still apply.
+    filters.is_valid()
+    data = getattr(filters, "cleaned_data", {})
+    if data.get("q"):
         segments = segments.filter(
             Q(name__icontains=data["q"]) | Q(description__icontains=data["q"])
         )
     for field in ("kind", "category", "objective"):
-        if data[field]:
+        if data.get(field):
             segments = segments.filter(**{field: data[field]})
-    return segments.order_by(data["sort"] or "-updated_at", "pk")
+    sort = data.get("sort") or "-updated_at"
+    return segments.order_by(SEGMENT_ORDERS.get(sort, sort), "pk")
 
 
 @company_member_required
@@ -130,7 +139,7 @@ def delete_segment(request, segment_id: int):
 def export_members(request, segment_id: int):
     segment = get_scoped_or_404(Segment, pk=segment_id)
     writer = csv.writer(Echo())
-    rows = (writer.writerow(row) for row in with_header(segment))
+    rows = (writer.writerow(safe_row(row)) for row in with_header(segment))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     filename = f"{slugify(segment.name) or 'segment'}-members.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

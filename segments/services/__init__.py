@@ -10,6 +10,7 @@ from segments.services.imports import (
     run_import,
     start_import,
     summarise_import,
+    summarise_refusal,
 )
 from segments.services.membership import (
     MembershipChange,
@@ -37,4 +38,5 @@ __all__ = [
     "seed_demo_segments",
     "start_import",
     "summarise_import",
+    "summarise_refusal",
 ]

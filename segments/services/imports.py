@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from segments import storage
+from segments.exports import safe_row
 from segments.models import (
     IdType,
     ImportMode,
@@ -96,8 +97,10 @@ def create_import(
         )
     if (mode == ImportMode.NEW) != (segment is None):
         raise ImportRefused("A new segment needs a name; other modes a segment.")
+    new_segment = dict(new_segment or {})
+    if mode == ImportMode.NEW:
+        new_segment["name"] = checked_segment_name(new_segment.get("name", ""))
 
-    new_segment = new_segment or {}
     job = SegmentImport(
         company=company,
         segment=segment,
@@ -119,6 +122,15 @@ def create_import(
             status=SegmentStatus.IMPORTING
         )
     return job
+
+
+def checked_segment_name(name: str) -> str:
+    """Return the name with white space collapsed, or refuse a bad one."""
+    name = " ".join(name.split())
+    limit = Segment._meta.get_field("name").max_length
+    if not 1 <= len(name) <= limit:
+        raise ImportRefused(f"A segment name needs 1 to {limit} characters.")
+    return name
 
 
 def claim_import(import_id: int) -> SegmentImport | None:
@@ -149,6 +161,7 @@ def run_import(import_id: int) -> SegmentImport | None:
     started = time.monotonic()
     logger.info("import started import_id=%s mode=%s", job.pk, job.mode)
     rejects = RejectedRows(settings.IMPORT_ERROR_SAMPLE_SIZE)
+    reader = None
     try:
         with job.file.open("rb") as binary_file:
             reader = IdReader(
@@ -158,11 +171,11 @@ def run_import(import_id: int) -> SegmentImport | None:
             )
             change = load_and_apply(job, reader)
     except (FileRejected, ImportRefused) as error:
-        finish_failed(job, str(error), rejects)
+        finish_failed(job, str(error), rejects, reader)
         logger.warning("import refused import_id=%s reason=%s", job.pk, error)
         return job
     except Exception:
-        finish_failed(job, "The import failed on our side; try again.", rejects)
+        finish_failed(job, "The import failed on our side; try again.", rejects, reader)
         logger.exception("import crashed import_id=%s", job.pk)
         raise
 
@@ -282,23 +295,36 @@ def finish_succeeded(job, reader, change: MembershipChange, rejects) -> None:
 
 
 def finish_failed(
-    job: SegmentImport, message: str, rejects: "RejectedRows | None" = None
+    job: SegmentImport,
+    message: str,
+    rejects: "RejectedRows | None" = None,
+    reader: IdReader | None = None,
 ) -> None:
     job.status = ImportStatus.FAILED
     job.error_message = message
     job.progress_bytes = 0
-    if rejects is None:
-        job.finished_at = timezone.now()
-        job.save()
-    else:
-        save_finished(job, rejects)
+    if reader is not None:
+        job.rows = reader.rows
+    if job.mode != ImportMode.NEW:
+        # The segment is unchanged: report the members it still has.
+        job.member_count = (
+            Segment.all_companies.filter(pk=job.segment_id)
+            .values_list("member_count", flat=True)
+            .first()
+        )
+    save_finished(job, rejects or RejectedRows(0))
     if job.mode != ImportMode.NEW:
         settle_segment_status(job.segment_id)
 
 
 def save_finished(job: SegmentImport, rejects: "RejectedRows") -> None:
-    job.invalid = rejects.count
-    job.invalid_sample = rejects.sample
+    # Deleting a segment deletes its imports, also one that is running.
+    if not SegmentImport.all_companies.filter(pk=job.pk).exists():
+        logger.warning("import of a deleted segment dropped import_id=%s", job.pk)
+        return
+    if rejects.count or not job.invalid:
+        job.invalid = rejects.count
+        job.invalid_sample = rejects.sample
     job.finished_at = timezone.now()
     if rejects.count:
         job.rejected_file.save(
@@ -338,7 +364,7 @@ class RejectedRows:
         self.count += 1
         if len(self.sample) < self.sample_size:
             self.sample.append(asdict(row))
-        self.writer.writerow([row.line, row.column, row.value, row.reason])
+        self.writer.writerow(safe_row([row.line, row.column, row.value, row.reason]))
 
     def as_file(self) -> ContentFile:
         return ContentFile(self.buffer.getvalue().encode("utf-8"))
@@ -381,8 +407,16 @@ def import_now(*, company, upload: File, mode: str, **options) -> SegmentImport:
         source=options.pop("source", ImportSource.COMMAND),
     )
     run_import(job.pk)
-    job.refresh_from_db()
-    return job
+    # The job is gone when its segment was deleted meanwhile.
+    return SegmentImport.all_companies.filter(pk=job.pk).first() or job
+
+
+def summarise_refusal(members: int) -> dict[str, int]:
+    """Return the counts of an import refused before it read its file."""
+    counts = dict.fromkeys(
+        ["rows", "added", "duplicates", "already_members", "removed", "invalid"], 0
+    )
+    return {**counts, "members": members}
 
 
 def summarise_import(job: SegmentImport) -> dict[str, int]:

@@ -30,7 +30,7 @@ def change_members(
     segment: Segment, mode: str, stage: storage.MemberStage
 ) -> MembershipChange:
     """Apply the staged identifiers to a locked segment in the given mode."""
-    stage.analyze()
+    stage.prepare()
     change = MembershipChange()
     revision = segment.revision + 1
     if mode == ImportMode.NEW:

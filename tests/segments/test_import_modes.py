@@ -3,6 +3,8 @@
 import pytest
 
 from segments.models import ImportStatus, Member, Segment
+from segments.services import ImportRefused
+from segments.services import imports as services_imports
 from tests.factories import import_text, long_csv, make_segment, random_ids
 
 
@@ -145,3 +147,57 @@ def test_rejected_rows_file_lists_every_invalid_row(company):
     assert len(job.invalid_sample) == 100
     assert lines[0] == "line,column,value,reason"
     assert len(lines) == 151
+
+
+def test_refused_import_reports_rows_and_current_members(company, segment):
+    import_text(company, long_csv([("custom_id", "kept")]), "add", segment)
+
+    job = import_text(company, "idfa\nnot-a-uuid\n", "add", segment)
+
+    assert job.status == ImportStatus.FAILED
+    assert (job.rows, job.invalid, job.member_count) == (1, 1, 1)
+
+
+def test_import_of_a_deleted_segment_is_dropped(company, segment, monkeypatch):
+    original = services_imports.load_and_apply
+
+    def delete_then_apply(job, reader):
+        Segment.all_companies.filter(pk=segment.pk).delete()
+        return original(job, reader)
+
+    monkeypatch.setattr(services_imports, "load_and_apply", delete_then_apply)
+    import_text(company, long_csv([("custom_id", "x")]), "add", segment)
+
+    assert not Segment.all_companies.filter(pk=segment.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 201])
+def test_new_import_refuses_a_bad_name(company, name):
+    with pytest.raises(ImportRefused, match="1 to 200 characters"):
+        import_text(company, long_csv([("custom_id", "x")]), name=name)
+
+
+def test_new_import_collapses_white_space_in_the_name(company):
+    job = import_text(company, long_csv([("custom_id", "x")]), name="  Padded   name ")
+
+    assert job.segment.name == "Padded name"
+
+
+def test_sqlite_stage_is_indexed_for_matching(company, segment):
+    from django.db import connection
+
+    from segments.storage import MemberStage
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL matches the stage with hash joins")
+    with MemberStage("plan") as stage:
+        stage.load([(1, "a"), (1, "b")])
+        stage.prepare()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"EXPLAIN QUERY PLAN SELECT 1 FROM {stage.table} "
+                "WHERE id_type = 1 AND value = 'a'"
+            )
+            plan = " ".join(str(row) for row in cursor.fetchall())
+
+    assert "INDEX" in plan

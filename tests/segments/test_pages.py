@@ -185,3 +185,41 @@ def test_huge_upload_is_refused_before_reading(marketer_client, company, setting
     assert response.status_code == 413
     assert "The file is over the limit of 1000\xa0bytes." in response.content.decode()
     assert not SegmentImport.all_companies.exists()
+
+
+def test_invalid_filter_keeps_the_valid_ones(marketer_client, company):
+    make_segment(company, "Coffee lovers")
+    make_segment(company, "Runners")
+
+    response = marketer_client.get(
+        reverse("segments:segment-list"), {"q": "coffee", "kind": "bogus"}
+    )
+
+    page = response.content.decode()
+    assert "Coffee lovers" in page
+    assert "Runners" not in page
+
+
+def test_name_sort_ignores_case(marketer_client, company):
+    for name in ("beta", "Alpha", "Gamma"):
+        make_segment(company, name)
+
+    response = marketer_client.get(reverse("segments:segment-list"), {"sort": "name"})
+
+    names = [segment.name for segment in response.context["page"].object_list]
+    assert names == ["Alpha", "beta", "Gamma"]
+
+
+def test_export_quotes_cells_that_look_like_formulas(marketer_client, company):
+    job = import_text(company, "custom_id\n+SUM(1+1)\n@cmd\nplain\n")
+
+    response = marketer_client.get(
+        reverse("segments:segment-export", args=[job.segment_id])
+    )
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert sorted(lines[1:]) == [
+        "custom_id,'+SUM(1+1)",
+        "custom_id,'@cmd",
+        "custom_id,plain",
+    ]

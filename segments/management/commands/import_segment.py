@@ -59,4 +59,6 @@ class Command(BaseCommand):
                     source=ImportSource.COMMAND,
                 )
         except services.ImportRefused as error:
+            members = segment.member_count if segment else 0
+            self.stdout.write(json.dumps(services.summarise_refusal(members)))
             raise CommandError(f"{path}: {error}") from None

@@ -10,9 +10,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         company, people = seed_demo_company()
-        segments = seed_demo_segments(company)
+        created = seed_demo_segments(company)
         self.stdout.write(
-            f"Demo company '{company.slug}' is ready with {segments} segments."
+            f"Demo company '{company.slug}' is ready; {created} demo segments "
+            "were created now."
         )
         activity = seed_demo_activity(company)
         self.stdout.write(
@@ -20,6 +21,6 @@ class Command(BaseCommand):
             f"{activity.events:,} new simulated events of {activity.devices} "
             "simulated devices."
         )
-        self.stdout.write("Log in at http://127.0.0.1:8000/ with (demo only):")
+        self.stdout.write("Log in with (demo only):")
         for email, password, role in people:
             self.stdout.write(f"  {role:<9} {email} / {password}")
