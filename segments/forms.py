@@ -5,6 +5,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from segments.models import ImportMode, Segment, SegmentKind, SegmentObjective
+from segments.models.segment import segment_name_key
 from segments.parsing import ID_TYPES
 
 ID_TYPE_CHOICES = [("", "Detect from the header")] + [(name, name) for name in ID_TYPES]
@@ -27,7 +28,9 @@ class SegmentForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
-        taken = Segment.all_companies.filter(company=self.company, name__iexact=name)
+        taken = Segment.all_companies.filter(
+            company=self.company, name_key=segment_name_key(name)
+        )
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():

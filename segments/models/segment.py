@@ -1,8 +1,9 @@
 """Segments and their members."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 
 from herow_segments.accounts.scoping import CompanyOwned
@@ -45,10 +46,20 @@ class IdType(models.IntegerChoices):
         return {member.label: member for member in cls}[name]
 
 
+def segment_name_key(name: str) -> str:
+    """Return the form of a name under which two names count as the same.
+
+    Case is folded in Python because SQLite's lower() only knows ASCII, so
+    "Été" and "été" would otherwise both be accepted.
+    """
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
+
+
 class Segment(CompanyOwned):
     """A named group of app users that campaigns can target."""
 
     name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200, editable=False)
     description = models.TextField(blank=True)
     category = models.CharField(max_length=100, blank=True)
     objective = models.CharField(
@@ -80,9 +91,8 @@ class Segment(CompanyOwned):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                "company",
-                Lower("name"),
-                name="unique_segment_name_per_company",
+                fields=["company", "name_key"],
+                name="unique_segment_name_key_per_company",
                 violation_error_message="A segment with this name already exists.",
             )
         ]
@@ -91,6 +101,16 @@ class Segment(CompanyOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.name_key = segment_name_key(self.name)
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = segment_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("segments:segment-detail", args=[self.pk])

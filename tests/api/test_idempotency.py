@@ -71,9 +71,10 @@ def test_key_reused_with_another_body_is_refused(api_client):
 
 
 def test_failed_request_can_be_retried(api_client, company):
-    make_segment(company, "Taken")
+    taken = make_segment(company, "Taken")
     refused = post(api_client, SEGMENTS, {"name": "Taken"}, "retry-me")
-    Segment.objects.filter(name="Taken").update(name="Renamed")
+    taken.name = "Renamed"
+    taken.save()
 
     retried = post(api_client, SEGMENTS, {"name": "Taken"}, "retry-me")
 

@@ -223,3 +223,19 @@ def test_export_quotes_cells_that_look_like_formulas(marketer_client, company):
         "custom_id,'@cmd",
         "custom_id,plain",
     ]
+
+
+@pytest.mark.parametrize(
+    "taken, attempt", [("Été", "été"), ("ÉTÉ", "Été "), ("Straße", "STRASSE")]
+)
+def test_segment_names_compare_without_unicode_case(
+    marketer_client, company, taken, attempt
+):
+    make_segment(company, taken)
+
+    response = marketer_client.post(
+        reverse("segments:segment-create"), {"name": attempt}
+    )
+
+    assert "A segment with this name already exists." in response.content.decode()
+    assert Segment.all_companies.count() == 1

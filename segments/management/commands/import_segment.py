@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from herow_segments.accounts.models import Company
 from segments import services
 from segments.models import ImportMode, ImportSource, ImportStatus, Segment
+from segments.models.segment import segment_name_key
 from segments.parsing import ID_TYPES
 
 
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         segment = None
         if mode != ImportMode.NEW:
             segment = Segment.all_companies.filter(
-                company=company, name__iexact=name
+                company=company, name_key=segment_name_key(name)
             ).first()
             if segment is None:
                 raise CommandError(f"Company {company.slug} has no segment {name!r}.")
