@@ -83,7 +83,9 @@ def parse_item(index: int, item, limits: TimeLimits) -> EventInput:
 
 
 def parse_type(value) -> str:
-    if value not in TYPE_VALUES:
+    # Checked as a string first: a JSON object or list cannot be looked up
+    # in a set.
+    if not isinstance(value, str) or value not in TYPE_VALUES:
         raise ItemRejected(f"type must be one of {EVENT_TYPES}")
     return value
 

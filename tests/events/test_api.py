@@ -241,3 +241,14 @@ def test_places_need_segment_scopes(events_client, place):
 
     assert response.status_code == 403
     assert "segments:read" in error_of(response)["message"]
+
+
+@pytest.mark.parametrize("bad_type", [{"kind": "entry"}, ["entry"], 3, None])
+def test_event_type_of_wrong_json_type_is_rejected(events_client, place, bad_type):
+    item = event_item("entry", place, recent(5))
+    item["type"] = bad_type
+
+    response = post_json(events_client, EVENTS_URL, {"events": [item]})
+
+    assert response.status_code == 200
+    assert response.json()["rejected"][0]["reason"].startswith("type must be one of")
