@@ -17,9 +17,11 @@ from .detection import (
     READ_CHUNK_BYTES,
     SAMPLE_BYTES,
     SAMPLE_RECORDS,
+    UTF8_WITH_CP1252,
     FileRejected,
 )
 from .reader import (
+    FIELD_SIZE_LIMIT,
     NO_DELIMITER,
     REPORTED_VALUE_LENGTH,
     TYPE_CACHE_SIZE,
@@ -33,6 +35,7 @@ from .values import (
     REASON_ANDROID_ID,
     REASON_CONTROL,
     REASON_EMPTY,
+    REASON_LINE_BREAK,
     REASON_NIL_UUID,
     REASON_NOT_TEXT,
     REASON_NOT_UUID,
@@ -47,6 +50,7 @@ from .values import (
 __all__ = [
     "CANDIDATE_DELIMITERS",
     "CP1252_ERRORS",
+    "FIELD_SIZE_LIMIT",
     "GZIP_MAGIC",
     "ID_TYPES",
     "MAX_ID_LENGTH",
@@ -66,6 +70,7 @@ __all__ = [
     "REASON_ANDROID_ID",
     "REASON_CONTROL",
     "REASON_EMPTY",
+    "REASON_LINE_BREAK",
     "REASON_NIL_UUID",
     "REASON_NOT_TEXT",
     "REASON_NOT_UUID",
@@ -77,6 +82,7 @@ __all__ = [
     "SAMPLE_BYTES",
     "SAMPLE_RECORDS",
     "TYPE_CACHE_SIZE",
+    "UTF8_WITH_CP1252",
     "FileRejected",
     "IdReader",
     "InvalidRow",

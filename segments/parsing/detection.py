@@ -19,6 +19,8 @@ READ_CHUNK_BYTES = 256 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 CANDIDATE_DELIMITERS = (",", ";", "\t", "|")
 CP1252_ERRORS = "segments.parsing.c1-control"
+UTF8_WITH_CP1252 = "utf-8 (some cp1252)"
+_CP1252_FALLBACK_ERRORS = "segments.parsing.cp1252-fallback"
 
 _DECIMAL_COMMA_NUMBER = re.compile(r"(\d),(\d+[eE][+-]?\d+)")
 _SEPARATOR_DIRECTIVE = re.compile(r"sep=([,;\t|])(?:\r\n|\n|\r)", re.IGNORECASE).match
@@ -47,9 +49,11 @@ MESSAGE_BINARY = (
     "This file contains binary data and is not a text CSV file. " + _SAVE_AS_CSV
 )
 MESSAGE_DAMAGED_GZIP = "The compressed (gzip) file is damaged or incomplete."
+# The same text serves the form, the command line and the API, so it names no
+# particular way of choosing.
 MESSAGE_CHOOSE_TYPE = (
     "The file does not say which type of ID it contains. Choose the ID type "
-    "(device ID, advertising ID or custom ID) in the form, or add a header row "
+    "(device_id, advertising_id or custom_id) for the import, or add a header row "
     "such as device_id, advertising_id or custom_id."
 )
 MESSAGE_EXPECTED_HEADERS = (
@@ -94,12 +98,30 @@ def _decode_undefined_as_control(error: UnicodeError) -> tuple[str, int]:
     return "".join(map(chr, undefined)), error.end
 
 
+def _decode_invalid_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    """Decode bytes that are not valid UTF-8 as cp1252, one character per byte."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    invalid = error.object[error.start : error.end]
+    return invalid.decode("cp1252", CP1252_ERRORS), error.end
+
+
 codecs.register_error(CP1252_ERRORS, _decode_undefined_as_control)
+codecs.register_error(_CP1252_FALLBACK_ERRORS, _decode_invalid_as_cp1252)
+
+
+def _codec(encoding: str) -> str:
+    """Return the codec that decodes the file of the given encoding."""
+    return "utf-8" if encoding == UTF8_WITH_CP1252 else encoding
 
 
 def _decoding_errors(encoding: str) -> str:
     """Return the error handler used when decoding with encoding."""
-    return CP1252_ERRORS if encoding == "cp1252" else "replace"
+    if encoding == "cp1252":
+        return CP1252_ERRORS
+    if encoding == UTF8_WITH_CP1252:
+        return _CP1252_FALLBACK_ERRORS
+    return "replace"
 
 
 def _refuse_by_signature(head: bytes) -> None:
@@ -142,27 +164,59 @@ def _utf16_without_mark(head: bytes) -> str:
     raise FileRejected(MESSAGE_BINARY)
 
 
-def _is_utf8(stream: BinaryIO, head: bytes) -> bool:
-    """Read the rest of stream and tell whether all of it is valid UTF-8."""
+def _single_byte_encoding(stream: BinaryIO, head: bytes) -> str:
+    """Read the rest of stream and choose between UTF-8 and cp1252."""
+    characters, invalid_bytes = _utf8_census(stream, head)
+    if not invalid_bytes:
+        return "utf-8"
+    # Accidental valid UTF-8 sequences are rare in cp1252 text, so a file where
+    # they are at least as common as invalid bytes is UTF-8 with a few values
+    # pasted in from a cp1252 source.
+    if characters and invalid_bytes <= characters:
+        return UTF8_WITH_CP1252
+    return "cp1252"
+
+
+def _utf8_census(stream: BinaryIO, head: bytes) -> tuple[int, int]:
+    """Count the valid non-ASCII UTF-8 characters and the invalid bytes."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    characters = invalid_bytes = 0
     chunk = head
     while chunk:
         if b"\x00" in chunk:
             raise FileRejected(MESSAGE_BINARY)
         # ASCII chunks need no decoding unless a sequence started in the last one.
         if not chunk.isascii() or decoder.getstate()[0]:
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError:
-                return False
+            escaped, non_ascii = _census_of_chunk(decoder, chunk)
+            characters += non_ascii - escaped
+            invalid_bytes += escaped
         chunk = stream.read(READ_CHUNK_BYTES)
-    return not decoder.getstate()[0]
+    return characters, invalid_bytes + len(decoder.getstate()[0])
+
+
+def _census_of_chunk(
+    decoder: codecs.IncrementalDecoder, chunk: bytes
+) -> tuple[int, int]:
+    """Decode chunk; return its invalid bytes and its non-ASCII characters."""
+    try:
+        text = decoder.decode(chunk)
+    except UnicodeDecodeError:
+        # The decoder keeps its state on failure; from here on each invalid
+        # byte decodes to one lone surrogate, which is counted.
+        decoder.errors = "surrogateescape"
+        text = decoder.decode(chunk)
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    if decoder.errors == "strict":
+        return 0, non_ascii
+    # Encoding drops the lone surrogates; this is faster than searching them.
+    escaped = len(text) - len(text.encode("utf-8", "ignore").decode("utf-8"))
+    return escaped, non_ascii
 
 
 def _decode_sample(head: bytes, encoding: str) -> str:
     """Decode head, leaving out a character cut off at its end."""
-    decoder = codecs.getincrementaldecoder(encoding)(_decoding_errors(encoding))
-    return decoder.decode(head)
+    decoder_class = codecs.getincrementaldecoder(_codec(encoding))
+    return decoder_class(_decoding_errors(encoding)).decode(head)
 
 
 def _detect_delimiter(text: str, complete: bool) -> str | None:
@@ -215,8 +269,8 @@ def _unrecognised_columns_message(row: list[str]) -> str:
 
 
 def _type_conflict_message(header: str, header_type: str, chosen_type: str) -> str:
-    """Explain that the header and the ID type chosen in the form disagree."""
+    """Explain that the header and the ID type chosen for the import disagree."""
     return (
         f"The file's header '{header}' means {header_type}, but {chosen_type} "
-        f"was chosen in the form. Choose {header_type}, or correct the header."
+        f"was chosen for the import. Choose {header_type}, or correct the header."
     )

@@ -17,21 +17,24 @@ from .detection import (
     READ_CHUNK_BYTES,
     SAMPLE_BYTES,
     FileRejected,
+    _codec,
     _decode_sample,
     _decoding_errors,
     _detect_delimiter,
     _encoding_from_head,
-    _is_utf8,
     _refuse_by_signature,
     _refuse_documents,
+    _single_byte_encoding,
     _type_conflict_message,
     _unrecognised_columns_message,
 )
 from .headers import (
     _GENERIC_HEADERS,
+    _GENERIC_ID_COLUMN_HEADERS,
     _TYPE_ALIASES,
     _TYPE_COLUMN_HEADERS,
     _VALUE_COLUMN_HEADERS,
+    _is_descriptive_header,
     _normalise_header,
 )
 from .streams import (
@@ -44,11 +47,13 @@ from .values import (
     _EXPECTED_TYPES,
     _NORMALISERS,
     _STRIPPED_CHARACTERS,
+    REASON_LINE_BREAK,
     REASON_TYPE_MISSING,
     InvalidRow,
     _BlankValue,
     _check_default_type,
     _clean,
+    _has_inner_line_break,
     _is_blank,
     _without_trailing_blanks,
 )
@@ -59,6 +64,14 @@ REPORTED_VALUE_LENGTH = 300
 # ever contain it, makes that value invalid instead of splitting it.
 NO_DELIMITER = "\x1f"
 TYPE_CACHE_SIZE = 64
+# The csv module refuses fields over 131,072 characters, which would fail the
+# whole file over one overlong value. The limit is global to the process, so it
+# is only ever raised; a field beyond it, such as the rest of a large file after
+# an unclosed quote, still rejects the file with its line number. The csv
+# module holds a field as 4 bytes a character, so 4 Mi characters keep one
+# runaway field to about 16 MB of the worker's memory.
+FIELD_SIZE_LIMIT = 4 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
 
 
 Record = tuple[int, list[str]]
@@ -121,7 +134,7 @@ class IdReader:
             head = stream.read(SAMPLE_BYTES)
             _refuse_by_signature(head)
             self.encoding = _encoding_from_head(head) or (
-                "utf-8" if _is_utf8(stream, head) else "cp1252"
+                _single_byte_encoding(stream, head)
             )
         text = _decode_sample(head, self.encoding)
         _refuse_documents(text)
@@ -140,7 +153,7 @@ class IdReader:
         """Start the csv reader over the whole decoded file."""
         text = io.TextIOWrapper(
             self._open_binary(),
-            self.encoding,
+            _codec(self.encoding),
             errors=_decoding_errors(self.encoding),
             newline="",
         )
@@ -191,9 +204,14 @@ class IdReader:
         """Set up the single-column layout, with or without a header."""
         word = _normalise_header(cell)
         header_type = _TYPE_ALIASES.get(word)
-        is_header = header_type is not None or word in _GENERIC_HEADERS
+        is_header = (
+            header_type is not None
+            or word in _GENERIC_HEADERS
+            or _is_descriptive_header(cell, self.default_type)
+        )
         self.layout = "single"
         self._column = cell.strip(_STRIPPED_CHARACTERS) if is_header else ""
+        self._index = 0
         self._pending = None if is_header else first
         self._single_type = self._choose_single_type(header_type)
 
@@ -217,6 +235,8 @@ class IdReader:
             self.layout = "long"
         elif self._find_wide_columns(words, names):
             self.layout = "wide"
+        elif self._find_generic_column(words, names):
+            self.layout = "single"
         else:
             raise FileRejected(_unrecognised_columns_message(header))
 
@@ -249,8 +269,26 @@ class IdReader:
         ]
         return bool(self._columns)
 
+    def _find_generic_column(self, words: list[str], names: list[str]) -> bool:
+        """Find the one generic ID column, read as the type chosen for the import."""
+        indexes = [
+            i for i, word in enumerate(words) if word in _GENERIC_ID_COLUMN_HEADERS
+        ]
+        if len(indexes) != 1:
+            return False
+        if self.default_type is None:
+            raise FileRejected(MESSAGE_CHOOSE_TYPE)
+        self._index = indexes[0]
+        self._column = names[self._index]
+        self._single_type = self.default_type
+        return True
+
     def _report(self, line: int, column: str, raw: str, reason: str) -> None:
         """Count an invalid cell and pass it to on_invalid."""
+        # csv only keeps a line break inside quotes, and a quote left open takes
+        # in the following lines, which is more likely than a multi-line ID.
+        if _has_inner_line_break(raw):
+            reason = REASON_LINE_BREAK
         self.invalid_count += 1
         if self.on_invalid is not None:
             self.on_invalid(
@@ -259,13 +297,16 @@ class IdReader:
 
     def _iterate_single(self, records: Iterable[Record]) -> Iterator[tuple[str, str]]:
         """Yield the IDs of a single-column file."""
-        id_type, column = self._single_type, self._column
+        id_type, column, index = self._single_type, self._column, self._index
         normalise = _NORMALISERS[id_type]
         rejoin = self.delimiter is None
         for line, row in records:
             if not row:
                 continue
-            raw = NO_DELIMITER.join(row) if rejoin else row[0]
+            if rejoin:
+                raw = NO_DELIMITER.join(row)
+            else:
+                raw = row[index] if index < len(row) else ""
             try:
                 value = normalise(raw)
             except _BlankValue:

@@ -34,6 +34,9 @@ _SCIENTIFIC_NUMBER = re.compile(
 ).fullmatch
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]").search
 _EXCEL_TEXT_FORMULA = re.compile(r'="(.*)"', re.DOTALL).fullmatch
+# CSV exports prefix a cell starting with one of these with a single quote, as
+# OWASP recommends against formula injection; imports remove that quote again.
+_QUOTED_FORMULA_STARTS = ("'=", "'+", "'-", "'@")
 
 _EXPECTED_TYPES = "expected device_id, advertising_id or custom_id"
 REASON_EMPTY = "the ID is empty"
@@ -45,6 +48,10 @@ REASON_SCIENTIFIC = (
     "loses digits; format the column as text and export the file again"
 )
 REASON_CONTROL = "contains a control character (such as a tab or a line break)"
+REASON_LINE_BREAK = (
+    'contains a line break; a double quote (") in this row may be missing its '
+    "closing quote"
+)
 REASON_UNDECODABLE = (
     "contains a character that could not be decoded; save the file as "
     "CSV UTF-8 and upload it again"
@@ -91,9 +98,11 @@ def normalise_id(id_type: str, raw: str) -> str:
 def _clean(raw: str) -> str:
     """Strip white space and unwrap the ="value" formula Excel uses to force text."""
     value = raw.strip(_STRIPPED_CHARACTERS)
-    wrapped = _EXCEL_TEXT_FORMULA(value)
-    if wrapped:
-        value = wrapped[1].strip(_STRIPPED_CHARACTERS)
+    # The prefix test is cheaper than the regular expression it guards.
+    if value.startswith('="'):
+        wrapped = _EXCEL_TEXT_FORMULA(value)
+        if wrapped:
+            value = wrapped[1].strip(_STRIPPED_CHARACTERS)
     return value
 
 
@@ -133,6 +142,10 @@ def _normalise_unusual_uuid(raw: str) -> str:
 def _normalise_custom(raw: str) -> str:
     """Return raw trimmed but otherwise exactly as written."""
     value = _clean(raw)
+    # An ID that really starts with "'=" cannot be told from an exported "=";
+    # the quote is removed so that an export imports back unchanged.
+    if value[:1] == "'" and value.startswith(_QUOTED_FORMULA_STARTS):
+        value = value[1:]
     _check_common(value)
     if _CONTROL_CHARACTER(value):
         raise ValueError(REASON_CONTROL)
@@ -146,6 +159,12 @@ _NORMALISERS: dict[str, Callable[[str], str]] = {
     "advertising_id": _normalise_uuid,
     "custom_id": _normalise_custom,
 }
+
+
+def _has_inner_line_break(raw: str) -> bool:
+    """Tell whether raw holds a line break once surrounding white space is gone."""
+    value = raw.strip(_STRIPPED_CHARACTERS)
+    return "\n" in value or "\r" in value
 
 
 def _is_blank(cells: Iterable[str]) -> bool:

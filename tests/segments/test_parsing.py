@@ -2,6 +2,7 @@
 
 import ast
 import codecs
+import csv
 import gzip
 import io
 import pathlib
@@ -13,7 +14,12 @@ import pytest
 from segments import parsing
 from segments.parsing import (
     MAX_ID_LENGTH,
+    MESSAGE_CHOOSE_TYPE,
+    REASON_CONTROL,
+    REASON_LINE_BREAK,
+    REASON_TOO_LONG,
     SAMPLE_BYTES,
+    UTF8_WITH_CP1252,
     FileRejected,
     IdReader,
     InvalidRow,
@@ -233,6 +239,48 @@ GENERIC_HEADERS = [
     pytest.param("UUID", id="uuid"),
     pytest.param("uuids", id="uuids"),
 ]
+DESCRIPTIVE_CUSTOM_HEADERS = [
+    pytest.param("Customer Number", id="words"),
+    pytest.param("customer_id", id="alias"),
+    pytest.param("Member IDs", id="plural"),
+    pytest.param("CustomerNo", id="camel-case"),
+    pytest.param("CRMReference", id="acronym-camel-case"),
+    pytest.param("client-code", id="hyphen"),
+    pytest.param("Account nr.", id="abbreviation"),
+]
+CUSTOM_FIRST_ROWS_KEPT = [
+    pytest.param("user42", id="word-with-digits"),
+    pytest.param("ID-0001", id="header-word-with-digits"),
+    pytest.param("CN-1", id="code"),
+    pytest.param("Customer", id="single-header-word"),
+    pytest.param("email", id="unlisted-word"),
+    pytest.param("Jane Doe", id="words-without-header-word"),
+]
+UUID_COLUMN_TITLES = [
+    pytest.param("Mobile IDs", id="words"),
+    pytest.param("not-a-uuid", id="hyphenated-words"),
+    pytest.param("Apple IDFA (iOS)", id="bracketed-note"),
+    pytest.param("Liste des appareils", id="other-language"),
+]
+UUID_FIRST_ROWS_KEPT = [
+    pytest.param(UUID_A[:-1], id="digit-missing"),
+    pytest.param("12345", id="digits"),
+    pytest.param("deadbeefcafe", id="hexadecimal-letters"),
+    pytest.param("Device 2", id="words-with-digit"),
+]
+QUOTED_FORMULA_CELLS = [
+    pytest.param("'=SUM(A1)", "=SUM(A1)", id="equals"),
+    pytest.param("'+33 6 12", "+33 6 12", id="plus"),
+    pytest.param("'-42", "-42", id="minus"),
+    pytest.param("'@home", "@home", id="at-sign"),
+    pytest.param(" '=x ", "=x", id="padded"),
+]
+LEADING_QUOTES_KEPT = [
+    pytest.param("'abc", id="letter"),
+    pytest.param("'", id="quote-only"),
+    pytest.param("''=x", id="two-quotes"),
+    pytest.param("a'=b", id="inner-quote"),
+]
 EMPTY_FILES = [
     pytest.param(b"", id="zero-bytes"),
     pytest.param(b"   ", id="spaces"),
@@ -353,6 +401,37 @@ def test_normalise_id_custom_id_is_kept_as_written(raw, expected):
     assert normalise_id("custom_id", raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", QUOTED_FORMULA_CELLS)
+def test_normalise_id_quoted_formula_loses_its_quote(raw, expected):
+    assert normalise_id("custom_id", raw) == expected
+
+
+@pytest.mark.parametrize("raw", LEADING_QUOTES_KEPT)
+def test_normalise_id_other_single_quotes_are_kept(raw):
+    assert normalise_id("custom_id", raw) == raw
+
+
+def test_reader_exported_formula_cells_import_unchanged():
+    data = b"custom_id\n'=1+1\n'-7\n'@team\n'+-x\n"
+
+    ids, invalid, _ = read(data)
+
+    assert [value for _, value in ids] == ["=1+1", "-7", "@team", "+-x"]
+    assert invalid == []
+
+
+def test_reader_quoted_formula_is_checked_after_unquoting():
+    # The longest ID that starts with "=" is exported one character longer.
+    longest = "=" + "a" * (MAX_ID_LENGTH - 1)
+    data = f"custom_id\n'-9.91214E+15\n'{longest}\n".encode()
+
+    ids, invalid, _ = read(data)
+
+    assert ids == [("custom_id", longest)]
+    assert [row.line for row in invalid] == [2]
+    assert "scientific notation" in invalid[0].reason
+
+
 @pytest.mark.parametrize("raw", CONTROL_CHARACTERS)
 def test_normalise_id_control_character_raises(raw):
     with pytest.raises(ValueError, match="control character"):
@@ -412,7 +491,7 @@ def test_reader_invalid_row_has_line_column_and_raw_value():
 
 
 def test_reader_headerless_invalid_row_has_empty_column():
-    _, invalid, _ = read(b"not-a-uuid\n", "device_id")
+    _, invalid, _ = read(f"{UUID_A[:-1]}\n".encode(), "device_id")
     assert [(row.line, row.column) for row in invalid] == [(1, "")]
 
 
@@ -489,7 +568,37 @@ def test_reader_quoted_custom_id_with_line_break_is_invalid():
     ids, invalid, _ = read(b'user_id\r\n"abc\r\ndef"\r\nxyz\r\n')
     assert ids == [("custom_id", "xyz")]
     assert [(row.line, row.value) for row in invalid] == [(2, "abc\r\ndef")]
-    assert "control character" in invalid[0].reason
+    assert invalid[0].reason == REASON_LINE_BREAK
+
+
+def test_reader_unclosed_quote_reports_line_break_reason():
+    data = b'custom_id\nA-1\n"A-2\nA-3\n'
+
+    ids, invalid, reader = read(data)
+
+    assert ids == [("custom_id", "A-1")]
+    assert invalid == [InvalidRow(3, "custom_id", "A-2\nA-3\n", REASON_LINE_BREAK)]
+    assert reader.rows == 2
+
+
+def test_reader_unclosed_quote_in_uuid_column_reports_line_break():
+    data = f'IDFA\n{UUID_A}\n"{UUID_B}\n{UUID_C}\n'.encode()
+
+    ids, invalid, _ = read(data)
+
+    assert ids == [("advertising_id", UUID_A)]
+    assert [(row.line, row.reason) for row in invalid] == [(3, REASON_LINE_BREAK)]
+
+
+def test_reader_quoted_tab_keeps_control_character_reason():
+    data = b'custom_id\n"a\tb"\n"c\x7f\r\n"\n'
+
+    _, invalid, _ = read(data)
+
+    assert [(row.line, row.reason) for row in invalid] == [
+        (2, REASON_CONTROL),
+        (3, REASON_CONTROL),
+    ]
 
 
 @pytest.mark.parametrize("line_end", LINE_ENDS)
@@ -610,6 +719,27 @@ def test_reader_empty_choice_without_header_is_rejected(default_type):
         read(f"{UUID_A}\n".encode(), default_type)
 
 
+def test_reader_choose_type_message_names_no_form():
+    data = f"{UUID_A}\n".encode()
+
+    with pytest.raises(FileRejected) as caught:
+        read(data)
+
+    message = str(caught.value)
+    assert "form" not in message
+    assert "Choose the ID type (device_id, advertising_id or custom_id)" in message
+
+
+def test_reader_type_conflict_message_names_no_form():
+    data = f"IDFA\n{UUID_A}\n".encode()
+
+    with pytest.raises(FileRejected) as caught:
+        read(data, "device_id")
+
+    assert "form" not in str(caught.value)
+    assert "was chosen for the import" in str(caught.value)
+
+
 def test_reader_header_type_conflicting_with_choice_is_rejected():
     with pytest.raises(FileRejected) as caught:
         read(f"IDFA\n{UUID_A}\n".encode(), "device_id")
@@ -629,6 +759,50 @@ def test_reader_unlisted_first_row_is_data():
     assert reader.rows == 2
 
 
+@pytest.mark.parametrize("header", DESCRIPTIVE_CUSTOM_HEADERS)
+def test_reader_descriptive_custom_header_is_skipped(header):
+    data = f"{header}\nCN-1\nCN-2\n".encode()
+
+    ids, invalid, reader = read(data, "custom_id")
+
+    assert ids == [("custom_id", "CN-1"), ("custom_id", "CN-2")]
+    assert invalid == []
+    assert reader.rows == 2
+
+
+@pytest.mark.parametrize("first", CUSTOM_FIRST_ROWS_KEPT)
+def test_reader_custom_id_like_first_row_is_data(first):
+    data = f"{first}\nCN-2\n".encode()
+
+    ids, _, reader = read(data, "custom_id")
+
+    assert ids == [("custom_id", first), ("custom_id", "CN-2")]
+    assert reader.rows == 2
+
+
+@pytest.mark.parametrize("id_type", ["device_id", "advertising_id"])
+@pytest.mark.parametrize("title", UUID_COLUMN_TITLES)
+def test_reader_uuid_column_title_is_skipped(id_type, title):
+    data = f"{title}\n{UUID_A}\nbad\n".encode()
+
+    ids, invalid, reader = read(data, id_type)
+
+    assert ids == [(id_type, UUID_A)]
+    assert [(row.line, row.column) for row in invalid] == [(3, title)]
+    assert reader.rows == 2
+
+
+@pytest.mark.parametrize("first", UUID_FIRST_ROWS_KEPT)
+def test_reader_uuid_like_first_row_is_invalid_data(first):
+    data = f"{first}\n{UUID_A}\n".encode()
+
+    ids, invalid, reader = read(data, "device_id")
+
+    assert ids == [("device_id", UUID_A)]
+    assert [(row.line, row.column, row.value) for row in invalid] == [(1, "", first)]
+    assert reader.rows == 2
+
+
 def test_reader_wide_layout_ignores_default_type():
     ids, _, _ = read(f"idfa,note\n{UUID_A},x\n".encode(), "custom_id")
     assert ids == [("advertising_id", UUID_A)]
@@ -645,9 +819,42 @@ def test_reader_multi_column_file_without_header_is_rejected():
         read(f"{UUID_A},{UUID_B}\n{UUID_C},{UUID_D}\n".encode(), "device_id")
 
 
-def test_reader_generic_id_column_among_others_is_rejected():
+def test_reader_generic_id_column_among_others_uses_chosen_type():
+    data = f"id,email\n{UUID_A},a@x\n{UUID_B},b@x\n".encode()
+
+    ids, invalid, reader = read(data, "advertising_id")
+
+    assert ids == [("advertising_id", UUID_A), ("advertising_id", UUID_B)]
+    assert invalid == []
+    assert (reader.layout, reader.delimiter, reader.rows) == ("single", ",", 2)
+
+
+def test_reader_generic_id_column_reports_its_name_and_line():
+    data = f"email;UUIDs\na@x;{UUID_A}\nb@x;bad\nc@x\n".encode()
+
+    ids, invalid, reader = read(data, "device_id")
+
+    assert ids == [("device_id", UUID_A)]
+    assert [(row.line, row.column, row.value) for row in invalid] == [
+        (3, "UUIDs", "bad")
+    ]
+    assert reader.rows == 3
+
+
+def test_reader_generic_id_column_without_choice_is_rejected():
+    data = f"id,name\n{UUID_A},Jane\n".encode()
+
+    with pytest.raises(FileRejected) as caught:
+        read(data)
+
+    assert str(caught.value) == MESSAGE_CHOOSE_TYPE
+
+
+def test_reader_two_generic_id_columns_are_rejected():
+    data = f"id,uuid\n{UUID_A},{UUID_B}\n".encode()
+
     with pytest.raises(FileRejected, match="No ID column"):
-        read(f"id,name\n{UUID_A},Jane\n".encode(), "device_id")
+        read(data, "device_id")
 
 
 def test_reader_excel_separator_line_sets_delimiter():
@@ -771,6 +978,47 @@ def test_reader_invalid_utf8_after_sample_falls_back_to_cp1252():
     assert ids[-1] == ("custom_id", "Genève")
 
 
+def test_reader_mostly_utf8_file_decodes_stray_cp1252_bytes():
+    data = b"custom_id\nJos\xc3\xa9\nCaf\xe9\n"
+
+    ids, invalid, reader = read(data)
+
+    assert ids == [("custom_id", "José"), ("custom_id", "Café")]
+    assert invalid == []
+    assert reader.encoding == UTF8_WITH_CP1252
+
+
+def test_reader_stray_cp1252_bytes_after_sample_are_decoded():
+    padding = "custom_id\n" + "Zürich-01\n" * (SAMPLE_BYTES // 10)
+    data = padding.encode() + b"Gen\xe8ve \x93A\x94\n"
+
+    ids, _, reader = read(data)
+
+    assert reader.encoding == UTF8_WITH_CP1252
+    assert ids[0] == ("custom_id", "Zürich-01")
+    assert ids[-1] == ("custom_id", "Genève “A”")
+
+
+def test_reader_mixed_file_undefined_cp1252_byte_is_invalid():
+    data = b"custom_id\nJos\xc3\xa9\nab\x81c\n"
+
+    ids, invalid, reader = read(data)
+
+    assert reader.encoding == UTF8_WITH_CP1252
+    assert ids == [("custom_id", "José")]
+    assert [(row.line, row.reason) for row in invalid] == [(3, REASON_CONTROL)]
+
+
+def test_reader_cp1252_file_with_accidental_utf8_stays_cp1252():
+    # "Ã©" in cp1252 is also the UTF-8 spelling of "é".
+    data = "custom_id\nÃ©tude\nCafé\nNoël\n".encode("cp1252")
+
+    ids, _, reader = read(data)
+
+    assert reader.encoding == "cp1252"
+    assert [value for _, value in ids] == ["Ã©tude", "Café", "Noël"]
+
+
 def test_reader_utf8_character_across_sample_end_is_utf8():
     # 10 header bytes, 6552 lines of 10 bytes and 5 more put "é" across the end.
     data = ("custom_id\n" + "abcdefghi\n" * 6552 + "abcdeé\nzürich\n").encode()
@@ -794,11 +1042,43 @@ def test_reader_utf32_with_bom_is_decoded():
     assert ids == [("advertising_id", UUID_A)]
 
 
-def test_reader_unclosed_quote_is_rejected_with_line():
+@pytest.fixture
+def small_field_limit():
+    """Lower the process-wide csv field limit, still above the sample size."""
+    previous = csv.field_size_limit(2 * SAMPLE_BYTES)
+    yield
+    csv.field_size_limit(previous)
+
+
+def test_reader_value_over_csv_default_limit_is_invalid_row():
+    data = b"custom_id\n" + b"z" * 3_000_000 + b"\nok-1\n"
+
+    ids, invalid, reader = read(data)
+
+    assert ids == [("custom_id", "ok-1")]
+    assert [(row.line, row.reason) for row in invalid] == [(2, REASON_TOO_LONG)]
+    assert reader.rows == 2
+
+
+def test_reader_long_unclosed_quote_is_one_invalid_row():
     data = b'user_id\nabc\n"' + b"x" * 200_000 + b"\ndef\n"
+
+    ids, invalid, reader = read(data)
+
+    assert ids == [("custom_id", "abc")]
+    assert [(row.line, row.reason) for row in invalid] == [(3, REASON_LINE_BREAK)]
+    assert reader.rows == 2
+
+
+def test_reader_field_over_limit_is_rejected_with_line(small_field_limit):
+    data = b'user_id\nabc\n"' + b"x" * (3 * SAMPLE_BYTES) + b"\ndef\n"
     reader = IdReader(io.BytesIO(data))
-    with pytest.raises(FileRejected, match="Line 3"):
+
+    with pytest.raises(FileRejected) as caught:
         list(reader)
+
+    assert str(caught.value).startswith("Line 3 could not be read")
+    assert "never closed" in str(caught.value)
 
 
 def test_reader_unclosed_quote_at_end_keeps_the_rest_as_one_value():
