@@ -68,6 +68,13 @@ def prepare_company() -> tuple[str, list[int]]:
     from herow_segments.accounts.models import Company
     from herow_segments.accounts.services import issue_api_key
 
+    # A scratch database: emptying the tables is far faster than deleting
+    # a company with a million events row by row.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE events_visit, events_event, events_place_tags, events_tag, "
+            "events_place, events_device"
+        )
     Company.objects.filter(slug=COMPANY_SLUG).delete()
     company = Company.objects.create(slug=COMPANY_SLUG, name="Bench events")
     places = Place.all_companies.bulk_create(

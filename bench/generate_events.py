@@ -60,12 +60,11 @@ CATEGORIES = [
     "amenity=bank",
 ]
 SECONDARY_INDEXES = {
-    "events_event": ["event_device_place"],
+    "events_event": ["event_device_place", "events_event_place_id_61ecc581"],
     "events_visit": ["visit_place_time", "visit_device_place", "visit_company_time"],
     "events_device": [
         "events_devi_company_347035_idx",
         "events_devi_company_1c98df_idx",
-        "events_devi_company_9777f3_idx",
     ],
 }
 UNIQUE_CONSTRAINTS = {"events_event": "unique_event_per_company"}

@@ -30,12 +30,13 @@ class Event(CompanyOwned):
     device = models.ForeignKey(
         "events.Device", on_delete=models.CASCADE, db_index=False, related_name="+"
     )
+    # Indexed although no page reads events by place: without it, deleting a
+    # place scans the whole table to check that no event still refers to it.
     place = models.ForeignKey(
         "events.Place",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        db_index=False,
         related_name="+",
     )
     occurred_at = models.DateTimeField()
@@ -52,7 +53,7 @@ class Event(CompanyOwned):
             )
         ]
         # One index serves visit derivation, the device timeline and the
-        # cascade from a device; events are not queried by place alone.
+        # cascade from a device.
         indexes = [
             models.Index(
                 fields=["device", "place", "occurred_at"], name="event_device_place"
@@ -84,9 +85,9 @@ class Visit(CompanyOwned):
 
     class Meta:
         indexes = [
-            models.Index(
-                fields=["company", "place", "entered_at"], name="visit_place_time"
-            ),
+            # Place first: it implies the company, and deleting a place checks
+            # its visits through this index.
+            models.Index(fields=["place", "entered_at"], name="visit_place_time"),
             models.Index(
                 fields=["device", "place", "entered_at"], name="visit_device_place"
             ),
