@@ -9,7 +9,6 @@ JSON without authentication (target at least 70 %).
 
 import base64
 import json
-import os
 import random
 import re
 import socket
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import requests
 
+from bench import common
 from bench.common import bench_database_url, print_figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,19 +40,9 @@ def free_port() -> int:
 
 
 def server_environment(url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.api_site",
-        "DEBUG": "off",
-        "SECRET_KEY": "bench-only-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "off",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        # The limiter still counts every request; it just never refuses one.
-        "API_RATE_LIMIT_PER_MINUTE": str(10**9),
-        "LOG_LEVEL": "WARNING",
-    }
+    return common.server_environment(
+        url, **{"DJANGO_SETTINGS_MODULE": "bench.api_site"}
+    )
 
 
 def prepare(environment: dict) -> dict:

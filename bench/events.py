@@ -22,6 +22,7 @@ from pathlib import Path
 
 import requests
 
+from bench import common
 from bench.common import bench_database_url, print_figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,18 +39,7 @@ TYPES = ["entry"] * 9 + ["exit"] * 9 + ["visit", "app_open"]
 
 
 def server_environment(url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "off",
-        "SECRET_KEY": "bench-only-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "off",
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        "API_RATE_LIMIT_PER_MINUTE": str(10**9),
-        "EVENT_RETENTION_DAYS": "400",
-        "LOG_LEVEL": "WARNING",
-    }
+    return common.server_environment(url, EVENT_RETENTION_DAYS="400")
 
 
 def setup_django(environment: dict) -> None:

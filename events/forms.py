@@ -4,6 +4,7 @@ from django import forms
 
 from events.models import Place
 from events.place_csv import MAX_TAG_LENGTH, split_tags
+from events.services import PLACE_FIELDS
 from segments.forms import UploadField
 
 
@@ -15,16 +16,7 @@ class PlaceForm(forms.ModelForm):
 
     class Meta:
         model = Place
-        fields = [
-            "name",
-            "external_id",
-            "latitude",
-            "longitude",
-            "radius_m",
-            "address",
-            "brand",
-            "category",
-        ]
+        fields = PLACE_FIELDS
         help_texts = {
             "external_id": "Your own reference; events and imports can use it.",
             "category": "For example amenity=cafe or leisure=fitness_centre.",
