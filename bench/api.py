@@ -52,15 +52,7 @@ def prepare(environment: dict) -> dict:
         env=environment,
         check=True,
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.api_data"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return common.run_json_module("bench.api_data", environment=environment)
 
 
 def start_server(environment: dict, port: int) -> subprocess.Popen:

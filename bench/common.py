@@ -1,8 +1,12 @@
 """Helpers shared by the benchmarks."""
 
+import json
 import os
 import subprocess
+import sys
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test"
 BENCH_DATABASE = "herow_bench"
 
@@ -45,3 +49,16 @@ def server_environment(url: str, **extra: str) -> dict:
         "LOG_LEVEL": "WARNING",
         **extra,
     }
+
+
+def run_json_module(module: str, *arguments: str, environment: dict) -> dict:
+    """Run a Python module in a fresh process; return its last line as JSON."""
+    result = subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])

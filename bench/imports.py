@@ -7,7 +7,6 @@ to the segment being ready, in a fresh worker-like process whose peak
 resident memory is read from the kernel.
 """
 
-import json
 import os
 import random
 import subprocess
@@ -17,6 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench import common
 from bench.common import bench_database_url, print_figure
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,15 +66,9 @@ def run_product(url: str, media_root: Path, filename: str) -> dict:
         "MEDIA_ROOT": str(media_root),
         "LOG_LEVEL": "WARNING",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.import_worker", filename],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
+    return common.run_json_module(
+        "bench.import_worker", filename, environment=environment
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

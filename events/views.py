@@ -1,12 +1,10 @@
 """Dashboard pages for places and devices."""
 
-import csv
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,7 +17,7 @@ from events.validation import ItemRejected, normalise_device_id
 from herow_segments.accounts.decorators import company_member_required
 from herow_segments.accounts.scoping import get_scoped_or_404
 from herow_segments.accounts.services import DEMO_COMPANY
-from segments.views import Echo
+from segments.exports import csv_attachment
 
 PAGE_SIZE = 25
 STATS_DAYS = 30
@@ -142,11 +140,7 @@ def delete_place(request, place_id: int):
 
 @company_member_required
 def download_place_sample(request):
-    writer = csv.writer(Echo())
-    body = "".join(writer.writerow(row) for row in SAMPLE_ROWS)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="places-sample.csv"'
-    return response
+    return csv_attachment(SAMPLE_ROWS, "places-sample.csv")
 
 
 @company_member_required

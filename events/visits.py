@@ -162,16 +162,7 @@ def fetch_stored_visits_portably(company_id: int, pairs: set[tuple[int, int]]):
         company_id=company_id,
         device_id__in={device for device, _ in pairs},
         place_id__in={place for _, place in pairs},
-    ).values_list(
-        "pk",
-        "device_id",
-        "place_id",
-        "entered_at",
-        "exited_at",
-        "duration_s",
-        "is_closed",
-        "is_capped",
-    )
+    ).values_list("pk", *storage.VISIT_COLUMNS[1:])
 
 
 def store_visits(rows: list[tuple]) -> None:

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from herow_segments.accounts.decorators import company_member_required
 from herow_segments.accounts.scoping import get_scoped_or_404
 from segments import services
-from segments.exports import safe_row
+from segments.exports import Echo, csv_attachment, safe_row
 from segments.forms import ImportForm, NewSegmentForm, SegmentFilterForm, SegmentForm
 from segments.models import ImportMode, Member, Segment, SegmentImport
 
@@ -151,20 +151,9 @@ def with_header(segment: Segment):
     yield from services.iter_member_rows(segment)
 
 
-class Echo:
-    """A file-like object whose write returns what it was given."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @company_member_required
 def download_sample(request):
-    writer = csv.writer(Echo())
-    body = "".join(writer.writerow(row) for row in SAMPLE_ROWS)
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="segment-sample.csv"'
-    return response
+    return csv_attachment(SAMPLE_ROWS, "segment-sample.csv")
 
 
 @company_member_required
