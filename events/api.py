@@ -22,7 +22,7 @@ from herow_segments.api.errors import ApiError
 from herow_segments.api.idempotency import idempotent
 from herow_segments.api.pagination import encode_cursor, read_cursor, read_limit
 from herow_segments.api.permissions import scopes_required
-from herow_segments.api.schema import error_responses
+from herow_segments.api.schema import BODY_ERRORS, error_responses
 from herow_segments.api.serializers import validated
 from herow_segments.api.views import ApiView
 
@@ -110,7 +110,7 @@ class PlaceListView(ApiView):
         operation_id="create_place",
         summary="Create a place",
         request=PlaceWriteSerializer,
-        responses={201: PlaceSerializer, **error_responses(400, 409, 413, 415)},
+        responses={201: PlaceSerializer, **error_responses(400, 409, *BODY_ERRORS)},
     )
     @idempotent
     def post(self, request):
@@ -139,7 +139,10 @@ class PlaceDetailView(ApiView):
         operation_id="update_place",
         summary="Change some fields of a place; tags, when given, replace all",
         request=PlaceWriteSerializer(partial=True),
-        responses={200: PlaceSerializer, **error_responses(400, 404, 409, 413, 415)},
+        responses={
+            200: PlaceSerializer,
+            **error_responses(400, 404, 409, *BODY_ERRORS),
+        },
     )
     def patch(self, request, place_id: int):
         place = get_scoped_or_404(Place, pk=place_id)
@@ -178,7 +181,7 @@ class EventBatchView(ApiView):
         request=EventBatchSerializer,
         responses={
             200: EventBatchResultSerializer,
-            **error_responses(400, 413, 415),
+            **error_responses(400, *BODY_ERRORS),
         },
         examples=[EVENT_EXAMPLE],
     )

@@ -16,7 +16,7 @@ from herow_segments.api.errors import ApiError
 from herow_segments.api.idempotency import idempotent
 from herow_segments.api.pagination import encode_cursor, read_cursor, read_limit
 from herow_segments.api.permissions import scopes_required
-from herow_segments.api.schema import error_responses
+from herow_segments.api.schema import BODY_ERRORS, error_responses
 from herow_segments.api.serializers import validated
 from herow_segments.api.views import ApiView
 from segments import api_examples as examples
@@ -142,7 +142,7 @@ class SegmentListView(SegmentApiView):
         request=SegmentCreateSerializer,
         responses={
             201: SegmentCreatedSerializer,
-            **error_responses(*REPLAYABLE, 413, 415),
+            **error_responses(*REPLAYABLE, *BODY_ERRORS),
         },
         examples=examples.SEGMENT_CREATE,
     )
@@ -180,7 +180,7 @@ class SegmentDetailView(SegmentApiView):
         request=SegmentWriteSerializer(partial=True),
         responses={
             200: SegmentSerializer,
-            **error_responses(400, 404, 409, 413, 415),
+            **error_responses(400, 404, 409, *BODY_ERRORS),
         },
         examples=examples.SEGMENT_UPDATE,
     )
@@ -209,7 +209,7 @@ class SegmentDetailView(SegmentApiView):
 
 MEMBER_CHANGE_RESPONSES = {
     200: MembershipChangeSerializer,
-    **error_responses(*REPLAYABLE, 404, 413, 415),
+    **error_responses(*REPLAYABLE, 404, *BODY_ERRORS),
 }
 
 
@@ -223,12 +223,13 @@ class SegmentMembersView(SegmentApiView):
     )
     def get(self, request, segment_id: int):
         segment = get_scoped_or_404(Segment, pk=segment_id)
-        position = read_cursor(request.query_params, "cursor", "members", (int, str))
+        kind = f"members:{segment.pk}"
+        position = read_cursor(request.query_params, "cursor", kind, (int, str))
         limit = read_limit(request.query_params, *MEMBER_PAGE)
 
         rows, has_more = members.page_of_members(segment, position, limit)
 
-        next_cursor = encode_cursor("members", rows[-1]) if has_more else None
+        next_cursor = encode_cursor(kind, rows[-1]) if has_more else None
         return Response({"results": member_items(rows), "next_cursor": next_cursor})
 
     @extend_schema(
@@ -287,7 +288,8 @@ class SegmentChangesView(SegmentApiView):
     )
     def get(self, request, segment_id: int):
         segment = get_scoped_or_404(Segment, pk=segment_id)
-        since = read_cursor(request.query_params, "since", "changes", (int, int, str))
+        kind = f"changes:{segment.pk}"
+        since = read_cursor(request.query_params, "since", kind, (int, int, str))
         limit = read_limit(request.query_params, *MEMBER_PAGE)
 
         rows, has_more = members.page_of_changes(segment, since, limit)
@@ -296,7 +298,7 @@ class SegmentChangesView(SegmentApiView):
         return Response(
             {
                 "results": [change_item(*row) for row in rows],
-                "next_cursor": encode_cursor("changes", last),
+                "next_cursor": encode_cursor(kind, last),
                 "has_more": has_more,
             }
         )
@@ -325,7 +327,7 @@ class MemberSegmentsView(SegmentApiView):
         examples=examples.MEMBER_SEGMENTS,
     )
     def get(self, request, id_type: str, member_id: str):
-        position = read_cursor(request.query_params, "cursor", "segments", (int,))
+        position = read_cursor(request.query_params, "cursor", "memberships", (int,))
         limit = read_limit(request.query_params, *SEGMENT_PAGE)
         try:
             segments = members.segments_with_member(id_type, member_id)
@@ -334,7 +336,7 @@ class MemberSegmentsView(SegmentApiView):
 
         rows, has_more = page_of(segments, position, limit)
 
-        next_cursor = encode_cursor("segments", [rows[-1].pk]) if has_more else None
+        next_cursor = encode_cursor("memberships", [rows[-1].pk]) if has_more else None
         results = SegmentSerializer(rows, many=True).data
         return Response({"results": results, "next_cursor": next_cursor})
 
@@ -360,7 +362,7 @@ class SegmentImportsView(SegmentApiView):
         request={"multipart/form-data": ImportCreateSerializer},
         responses={
             202: ImportSerializer,
-            **error_responses(*REPLAYABLE, 404, 413, 415),
+            **error_responses(*REPLAYABLE, 404, *BODY_ERRORS),
         },
         examples=examples.IMPORT_CREATE,
     )

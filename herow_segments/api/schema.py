@@ -10,6 +10,8 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from herow_segments.api.serializers import ErrorSerializer
 
 ALWAYS = (401, 403, 429)
+# What an endpoint that reads a body can answer about the body itself.
+BODY_ERRORS = (411, 413, 415)
 MEANINGS = {
     400: ("invalid", "The request is malformed or a value is not valid."),
     401: ("not_authenticated", "The API key is missing, wrong or revoked."),
@@ -17,8 +19,12 @@ MEANINGS = {
     404: ("not_found", "No such object in this company."),
     405: ("method_not_allowed", "The method is not allowed here."),
     409: ("conflict", "The request conflicts with the current state."),
+    411: ("length_required", "A chunked body needs a Content-Length on this server."),
     413: ("body_too_large", "The request body is larger than allowed."),
-    415: ("unsupported_media_type", "The body is not of a supported media type."),
+    415: (
+        "unsupported_media_type",
+        "The body is not of a supported media type or content encoding.",
+    ),
     422: ("unprocessable", "The request is well formed but cannot be applied."),
     429: ("throttled", "Too many requests for this key; see Retry-After."),
 }

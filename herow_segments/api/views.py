@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 from herow_segments.accounts.models import ApiKey
 from herow_segments.accounts.scoping import activate_company, deactivate_company
 from herow_segments.api.authentication import ApiKeyAuthentication
-from herow_segments.api.errors import ApiError, body_too_large, error_body
+from herow_segments.api.bodies import prepare_body
+from herow_segments.api.errors import error_body
 from herow_segments.api.negotiation import JsonOnlyNegotiation
 from herow_segments.api.parsers import StrictJsonParser
 from herow_segments.api.throttling import ApiKeyRateThrottle
@@ -44,19 +45,10 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
         if not isinstance(request.auth, ApiKey):
             raise NotAuthenticated("Send an API key in the Authorization header.")
-        check_body_size(request, self.max_body_bytes or settings.API_MAX_BODY_BYTES)
+        prepare_body(
+            request._request, self.max_body_bytes or settings.API_MAX_BODY_BYTES
+        )
         self.company_token = activate_company(request.auth.company)
-
-
-def check_body_size(request, limit: int) -> None:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise ApiError(400, "bad_request", "Content-Length is not a number.") from None
-    if length > limit:
-        error = body_too_large()
-        error.details = {"limit_bytes": limit}
-        raise error
 
 
 @csrf_exempt

@@ -153,7 +153,7 @@ def test_garbage_cursor_is_a_bad_request(api_client, cursor):
 
 
 def test_member_cursor_with_a_nul_is_a_bad_request(api_client, segment):
-    cursor = encode_cursor("members", [2, "a\x00"])
+    cursor = encode_cursor(f"members:{segment.pk}", [2, "a\x00"])
 
     response = api_client.get(f"{SEGMENTS}/{segment.pk}/members?cursor={cursor}")
 

@@ -136,3 +136,14 @@ def test_sync_under_concurrent_changes_converges(client, make_api_key, company):
     sync(reader, segment, local, cursor, limit=13)
 
     assert local == server_members(reader, segment)
+
+
+def test_feed_cursor_of_another_segment_is_refused(api_client, segment, company):
+    other = make_segment(company, "Other")
+    change(api_client, segment, "post", ["a"])
+    cursor = api_client.get(f"{SEGMENTS}/{segment.pk}/changes").json()["next_cursor"]
+
+    response = api_client.get(f"{SEGMENTS}/{other.pk}/changes?since={cursor}")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"

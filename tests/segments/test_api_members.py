@@ -254,3 +254,17 @@ def test_surrogate_in_custom_id_is_invalid(api_client, segment):
 
     assert response.status_code == 422
     assert not Member.objects.exists()
+
+
+def test_cursor_of_another_segment_is_refused(api_client, segment, company):
+    other = make_segment(company, "Other")
+    send(api_client, segment, "post", items(random_ids(3)))
+    send(api_client, other, "post", items(random_ids(3)))
+    cursor = api_client.get(f"{SEGMENTS}/{segment.pk}/members?limit=1").json()[
+        "next_cursor"
+    ]
+
+    response = api_client.get(f"{SEGMENTS}/{other.pk}/members?cursor={cursor}")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
