@@ -62,7 +62,8 @@ def prepare_company() -> tuple[str, list[int]]:
     # a company with a million events row by row.
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE events_visit, events_event, events_place_tags, events_tag, "
+            "TRUNCATE events_visit, events_deviceplace, events_event, "
+            "events_place_tags, events_tag, "
             "events_place, events_device"
         )
     Company.objects.filter(slug=COMPANY_SLUG).delete()

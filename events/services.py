@@ -22,7 +22,7 @@ from events.validation import (
     TimeLimits,
     parse_item,
 )
-from events.visits import recompute_visits
+from events.visits import StayEvent, recompute_visits
 from segments.models import IdType, Member, Segment
 
 logger = logging.getLogger(__name__)
@@ -72,8 +72,7 @@ def ingest_events(
         except ItemRejected as error:
             result.reject(index, str(error))
 
-    with transaction.atomic():
-        store_events(company, inputs, received_at, result)
+    store_events(company, inputs, received_at, result)
     result.rejected.sort(key=lambda rejection: rejection["index"])
     logger.info(
         "events ingested company_id=%s items=%s accepted=%s duplicates=%s rejected=%s",
@@ -104,8 +103,12 @@ def store_events(
 ) -> None:
     """Store checked events with their devices and refresh the visits they touch.
 
-    Run inside a transaction: the device upsert locks the batch's devices,
-    so two batches of one device derive its visits one after the other.
+    Devices are written in a short transaction of their own: every batch
+    touches hundreds of devices, and a device row locked until the events
+    are stored would make concurrent batches wait for each other. The
+    events and visits are written in one transaction that first locks the
+    batch's (device, place) pairs, so the visits of one pair are derived by
+    one batch at a time.
     """
     places = resolve_places(company, [item.place_ref for item in inputs])
     known = []
@@ -114,7 +117,9 @@ def store_events(
             result.reject(item.index, f"place {item.place_ref!r} does not exist")
         else:
             known.append(item)
-    devices = storage.upsert_devices(company.pk, device_rows(known))
+    with transaction.atomic():
+        storage.relax_commit()
+        devices = storage.upsert_devices(company.pk, device_rows(known))
 
     rows = {}
     for item in known:
@@ -122,16 +127,26 @@ def store_events(
         if row[1] in rows:
             result.duplicates += 1
         rows[row[1]] = row
-    inserted = storage.insert_events(list(rows.values()))
+    pairs = {(row[3], row[4]) for row in rows.values() if row[2] in PLACE_TYPE_VALUES}
+
+    with transaction.atomic():
+        new_pairs = storage.lock_pairs(company.pk, pairs)
+        inserted = storage.insert_events(list(rows.values()))
+        stored_pairs = set()
+        # The whole history of a new pair is in this batch: its visits need
+        # no query for its earlier events or visits.
+        new_pair_events = {pair: [] for pair in new_pairs}
+        for key, row in rows.items():
+            if key in inserted and row[2] in PLACE_TYPE_VALUES:
+                pair = (row[3], row[4])
+                stored_pairs.add(pair)
+                if pair in new_pair_events:
+                    new_pair_events[pair].append(
+                        StayEvent(row[5], row[2], row[10], key)
+                    )
+        recompute_visits(company.pk, stored_pairs, new_pair_events)
     result.accepted += len(inserted)
     result.duplicates += len(rows) - len(inserted)
-
-    pairs = {
-        (row[3], row[4])
-        for key, row in rows.items()
-        if key in inserted and row[2] in PLACE_TYPE_VALUES
-    }
-    recompute_visits(company.pk, pairs)
 
 
 def resolve_places(company, refs: Iterable) -> dict:
@@ -146,9 +161,8 @@ def resolve_places(company, refs: Iterable) -> dict:
     names = {ref for ref in wanted if isinstance(ref, str)}
     numbers = {ref for ref in wanted if isinstance(ref, int)}
     numbers |= {int(ref) for ref in names if ref.isdigit() and len(ref) < 19}
-    rows = Place.all_companies.filter(
-        Q(pk__in=numbers) | Q(external_id__in=names), company=company
-    ).values_list("pk", "external_id")
+    numbers = {number for number in numbers if -(2**63) <= number < 2**63}
+    rows = storage.find_places(company.pk, numbers, names)
     pks = set()
     by_external_id = {}
     for pk, external_id in rows:
@@ -166,19 +180,24 @@ def resolve_places(company, refs: Iterable) -> dict:
 
 def device_rows(inputs: Sequence[EventInput]) -> list[storage.DeviceRow]:
     """Merge a batch's reports into one row per device, latest values first."""
-    merged: dict[str, storage.DeviceRow] = {}
-    for item in sorted(inputs, key=lambda item: item.occurred_at):
-        report = item.device
-        row = merged.get(report.device_id)
-        if row is None:
-            row = merged[report.device_id] = storage.DeviceRow(
-                report.device_id, "", "", "", "", item.occurred_at, item.occurred_at
-            )
-        row.last_seen_at = item.occurred_at
-        for name in ("advertising_id", "custom_id", "platform", "app_version"):
-            if getattr(report, name):
-                setattr(row, name, getattr(report, name))
-    return list(merged.values())
+    reports: dict[str, list[EventInput]] = {}
+    for item in inputs:
+        reports.setdefault(item.device.device_id, []).append(item)
+    rows = []
+    for device_id, items in reports.items():
+        if len(items) > 1:
+            items.sort(key=lambda item: item.occurred_at)
+        row = storage.DeviceRow(
+            device_id, "", "", "", "", items[0].occurred_at, items[-1].occurred_at
+        )
+        for item in items:
+            report = item.device
+            row.advertising_id = report.advertising_id or row.advertising_id
+            row.custom_id = report.custom_id or row.custom_id
+            row.platform = report.platform or row.platform
+            row.app_version = report.app_version or row.app_version
+        rows.append(row)
+    return rows
 
 
 def event_row(company_id, item: EventInput, devices, places, received_at) -> tuple:

@@ -8,7 +8,7 @@ they wrote, so the caller needs no further query to count duplicates.
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
@@ -77,6 +77,7 @@ def upsert_devices(company_id: int, rows: Sequence[DeviceRow]) -> dict[str, int]
 
 
 def upsert_device_chunk(company_id: int, rows: Sequence[DeviceRow]) -> dict:
+    adapt = time_adapter()
     values = [
         (
             company_id,
@@ -85,8 +86,8 @@ def upsert_device_chunk(company_id: int, rows: Sequence[DeviceRow]) -> dict:
             row.custom_id,
             row.platform,
             row.app_version,
-            adapt_time(row.first_seen_at),
-            adapt_time(row.last_seen_at),
+            adapt(row.first_seen_at),
+            adapt(row.last_seen_at),
         )
         for row in rows
     ]
@@ -149,7 +150,7 @@ def insert_events(rows: Sequence[tuple]) -> set[str]:
 
 
 def insert_event_chunk(rows: Sequence[tuple]) -> set[str]:
-    values = [adapt_event(row) for row in rows]
+    values = rows if is_postgres() else [adapt_event(row) for row in rows]
     source, params = rows_source(values, PG_EVENT_TYPES)
     sql = (
         f"INSERT INTO {EVENT_TABLE} ({', '.join(EVENT_COLUMNS)}) {source} "
@@ -164,34 +165,73 @@ def rows_source(values: list[tuple], pg_types: tuple[str, ...]) -> tuple[str, li
     """Return a SELECT of the rows and its parameters.
 
     PostgreSQL gets one array literal per column, which both builds and
-    parses far faster than a VALUES list of thousands of parameters;
+    parses far faster than a VALUES list of thousands of parameters. Times
+    travel as whole microseconds since the epoch, which Python writes four
+    times faster than ISO dates; the SELECT turns them back into times.
     SQLite gets the VALUES list.
     """
     if is_postgres():
-        columns = [
-            array_literal(column, pg_type)
-            for column, pg_type in zip(zip(*values, strict=True), pg_types, strict=True)
-        ]
-        casts = ", ".join(f"%s::{pg_type}[]" for pg_type in pg_types)
-        return f"SELECT * FROM unnest({casts})", columns
+        arrays, outputs, names = [], [], []
+        params = []
+        columns = zip(*values, strict=True)
+        for number, (column, pg_type) in enumerate(zip(columns, pg_types, strict=True)):
+            name = f"c{number}"
+            names.append(name)
+            if pg_type == "timestamptz":
+                params.append(microseconds_literal(column))
+                arrays.append("%s::bigint[]")
+                outputs.append(f"{EPOCH_SQL} + {name} * interval '1 microsecond'")
+            else:
+                params.append(array_literal(column, pg_type))
+                arrays.append(f"%s::{pg_type}[]")
+                outputs.append(name)
+        source = (
+            f"SELECT {', '.join(outputs)} FROM unnest({', '.join(arrays)}) "
+            f"AS source ({', '.join(names)})"
+        )
+        return source, params
     row = "(" + ", ".join(["%s"] * len(pg_types)) + ")"
     placeholders = ", ".join([row] * len(values))
     params = [value for row_values in values for value in row_values]
     return f"VALUES {placeholders}", params
 
 
-def array_literal(values: Iterable, pg_type: str) -> str:
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_SQL = "timestamptz '1970-01-01 00:00:00+00'"
+MICROSECOND = timedelta(microseconds=1)
+
+
+def microseconds_literal(values: Iterable[datetime | None]) -> str:
+    """Write aware datetimes as a bigint array of microseconds since the epoch."""
+    items = (
+        "NULL" if value is None else str((value - EPOCH) // MICROSECOND)
+        for value in values
+    )
+    return "{" + ",".join(items) + "}"
+
+
+def array_literal(values: Sequence, pg_type: str) -> str:
     """Write values as a PostgreSQL array literal of the given type."""
     if pg_type in NUMBER_TYPES:
         items = ("NULL" if value is None else str(value) for value in values)
-    elif pg_type == "boolean":
-        items = ("t" if value else "f" for value in values)
-    else:
-        items = (
-            "NULL" if value is None else quote_array_item(str(value))
-            for value in values
-        )
-    return "{" + ",".join(items) + "}"
+        return "{" + ",".join(items) + "}"
+    if pg_type == "boolean":
+        return "{" + ",".join("t" if value else "f" for value in values) + "}"
+    texts = [None if value is None else str(value) for value in values]
+    joined = "" if None in texts else UNIT_SEPARATOR.join(texts)
+    if not joined or joined.count(UNIT_SEPARATOR) != len(texts) - 1:
+        items = ("NULL" if text is None else quote_array_item(text) for text in texts)
+        return "{" + ",".join(items) + "}"
+    # Every item quoted: one join and two replacements over the whole
+    # column instead of a call per item.
+    if "\\" in joined or '"' in joined:
+        joined = joined.replace("\\", "\\\\").replace('"', '\\"')
+    return '{"' + joined.replace(UNIT_SEPARATOR, '","') + '"}'
+
+
+# Joins the items of a column; a column with an item that holds it is
+# written item by item instead.
+UNIT_SEPARATOR = "\x1f"
 
 
 def quote_array_item(text: str) -> str:
@@ -201,25 +241,26 @@ def quote_array_item(text: str) -> str:
 
 
 def adapt_event(row: tuple) -> tuple:
-    if is_postgres():
-        return row
+    """Return an event row with its times as SQLite stores them."""
     company_id, key, type_, device_id, place_id, occurred_at, received_at, *rest = row
+    adapt = connection.ops.adapt_datetimefield_value
     return (
         company_id,
         key,
         type_,
         device_id,
         place_id,
-        adapt_time(occurred_at),
-        adapt_time(received_at),
+        adapt(occurred_at),
+        adapt(received_at),
         *rest,
     )
 
 
-def adapt_time(value: datetime):
+def time_adapter():
+    """Return the function that turns a datetime into a query parameter."""
     if is_postgres():
-        return value
-    return connection.ops.adapt_datetimefield_value(value)
+        return lambda value: value
+    return connection.ops.adapt_datetimefield_value
 
 
 def as_hex(value) -> str:
@@ -243,6 +284,7 @@ VISIT_COLUMNS = (
 PG_VISIT_TYPES = ("bigint", "bigint", "bigint", "timestamptz", "timestamptz")
 PG_VISIT_TYPES += ("int", "boolean", "boolean")
 PAIRS_SOURCE = "unnest(%s::bigint[], %s::bigint[]) AS pair (device_id, place_id)"
+PAIR_TABLE = "events_deviceplace"
 
 
 def pair_arrays(pairs: Iterable[tuple[int, int]]) -> list[str]:
@@ -297,3 +339,86 @@ def insert_visits(rows: Sequence[tuple]) -> None:
     sql = f"INSERT INTO events_visit ({', '.join(VISIT_COLUMNS)}) {source}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def lock_pairs(company_id: int, pairs: Iterable[tuple[int, int]]) -> set[tuple]:
+    """Record the (device, place) pairs and lock their rows until commit.
+
+    Run inside the transaction that stores the pairs' events and derives
+    their visits. Return the pairs recorded just now: they had no events
+    before this batch. Rows are created and locked in key order, so
+    concurrent batches wait for each other only where they share a pair,
+    and never deadlock. SQLite, which runs one writing transaction at a
+    time, only records them.
+    """
+    ordered = sorted(set(pairs))
+    if not ordered:
+        return set()
+    if not is_postgres():
+        return record_pairs_portably(company_id, ordered)
+    # DO UPDATE with a false condition updates nothing but locks every
+    # stored row; unlike a separate SELECT ... FOR UPDATE it also locks a
+    # pair that a concurrent batch created while this one waited for it.
+    sql = (
+        f"INSERT INTO {PAIR_TABLE} (company_id, device_id, place_id) "
+        f"SELECT %s, device_id, place_id FROM {PAIRS_SOURCE} "
+        "ON CONFLICT (device_id, place_id) DO UPDATE "
+        "SET company_id = excluded.company_id WHERE FALSE "
+        "RETURNING device_id, place_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [company_id, *pair_arrays(ordered)])
+        return set(cursor.fetchall())
+
+
+def record_pairs_portably(company_id: int, ordered: list[tuple[int, int]]) -> set:
+    returning = connection.features.can_return_rows_from_bulk_insert
+    suffix = " RETURNING device_id, place_id" if returning else ""
+    created = set()
+    for start in range(0, len(ordered), SQLITE_ROWS_PER_STATEMENT):
+        chunk = ordered[start : start + SQLITE_ROWS_PER_STATEMENT]
+        placeholders = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        params = [value for pair in chunk for value in (company_id, *pair)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {PAIR_TABLE} (company_id, device_id, place_id) "
+                f"VALUES {placeholders} ON CONFLICT (device_id, place_id) "
+                f"DO NOTHING{suffix}",
+                params,
+            )
+            if returning:
+                created.update(cursor.fetchall())
+    return created
+
+
+def find_places(company_id: int, numbers: set[int], names: set[str]) -> list[tuple]:
+    """Return (pk, external_id) of the company's places with these ids."""
+    if is_postgres():
+        sql = (
+            "SELECT id, external_id FROM events_place WHERE company_id = %s "
+            "AND (id = ANY(%s::bigint[]) OR external_id = ANY(%s::text[]))"
+        )
+        params = [company_id, sorted(numbers), sorted(names)]
+    else:
+        numbers_in = ", ".join(["%s"] * len(numbers)) or "NULL"
+        names_in = ", ".join(["%s"] * len(names)) or "NULL"
+        sql = (
+            "SELECT id, external_id FROM events_place WHERE company_id = %s "
+            f"AND (id IN ({numbers_in}) OR external_id IN ({names_in}))"
+        )
+        params = [company_id, *numbers, *names]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def relax_commit() -> None:
+    """Let the current transaction commit without waiting for the disk.
+
+    For writes that a later synchronous commit of the same connection makes
+    durable anyway: PostgreSQL flushes its log in order, so when the
+    events of a batch are safely stored, so are its devices.
+    """
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")

@@ -105,15 +105,27 @@ class VisitChange:
     deleted: int = 0
 
 
-def recompute_visits(company_id: int, pairs: Iterable[tuple[int, int]]) -> VisitChange:
-    """Make the stored visits of each (device, place) pair match its events."""
+def recompute_visits(
+    company_id: int,
+    pairs: Iterable[tuple[int, int]],
+    new_pairs: dict[tuple[int, int], list[StayEvent]] | None = None,
+) -> VisitChange:
+    """Make the stored visits of each (device, place) pair match its events.
+
+    new_pairs gives, for pairs that had no events before, their only
+    events: no query reads their history.
+    """
     change = VisitChange()
+    new_pairs = new_pairs or {}
     pair_list = sorted(set(pairs))
     cap = settings.VISIT_MAX_DURATION
     for start in range(0, len(pair_list), PAIRS_PER_QUERY):
         chunk = set(pair_list[start : start + PAIRS_PER_QUERY])
-        events = fetch_stay_events(company_id, chunk)
-        stored = fetch_stored_visits(company_id, chunk)
+        known = chunk - new_pairs.keys()
+        events = fetch_stay_events(company_id, known) if known else {}
+        stored = fetch_stored_visits(company_id, known) if known else {}
+        for pair in chunk - known:
+            events[pair] = new_pairs[pair]
         stale, fresh = diff_visits(company_id, chunk, events, stored, cap)
         if stale:
             Visit.all_companies.filter(pk__in=stale).delete()

@@ -1,4 +1,10 @@
-from events.models.activity import PLACE_EVENT_TYPES, Event, EventType, Visit
+from events.models.activity import (
+    PLACE_EVENT_TYPES,
+    DevicePlace,
+    Event,
+    EventType,
+    Visit,
+)
 from events.models.device import Device, Platform
 from events.models.place import (
     DEFAULT_RADIUS_M,
@@ -14,6 +20,7 @@ __all__ = [
     "MIN_RADIUS_M",
     "PLACE_EVENT_TYPES",
     "Device",
+    "DevicePlace",
     "Event",
     "EventType",
     "Place",
