@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from events import api_examples as examples
 from events import services
 from events.models import Place
 from events.serializers import (
@@ -29,32 +30,6 @@ from herow_segments.api.views import ApiView
 PlaceScope = scopes_required(read=ApiScope.SEGMENTS_READ, write=ApiScope.SEGMENTS_WRITE)
 EventScope = scopes_required(read=ApiScope.EVENTS_WRITE, write=ApiScope.EVENTS_WRITE)
 PLACE_PAGE = (100, 1_000)
-EVENT_EXAMPLE = OpenApiExample(
-    "Entry and exit",
-    value={
-        "events": [
-            {
-                "event_id": "3b8f0c1e-entry",
-                "type": "entry",
-                "device": {
-                    "device_id": "3f2a9c71b04e8d15",
-                    "advertising_id": "6d92078a-8246-4ba4-ae5b-76104861e7dc",
-                    "platform": "android",
-                },
-                "place": "HEL-001",
-                "occurred_at": "2026-02-23T10:00:00+02:00",
-            },
-            {
-                "type": "visit",
-                "device": {"device_id": "3f2a9c71b04e8d15"},
-                "place": 42,
-                "occurred_at": "2026-02-23T10:12:34+02:00",
-                "duration_s": 754,
-            },
-        ]
-    },
-    request_only=True,
-)
 
 
 def place_url(request, place: Place) -> str:
@@ -92,6 +67,7 @@ class PlaceListView(ApiView):
             OpenApiParameter("limit", int, description="Items per page, 100 default."),
         ],
         responses={200: PlacePageSerializer, **error_responses(400)},
+        examples=examples.PLACE_LIST,
     )
     def get(self, request):
         filters = validated(PlaceFilterSerializer, request.query_params)
@@ -111,6 +87,7 @@ class PlaceListView(ApiView):
         summary="Create a place",
         request=PlaceWriteSerializer,
         responses={201: PlaceSerializer, **error_responses(400, 409, *BODY_ERRORS)},
+        examples=examples.PLACE_CREATE,
     )
     @idempotent
     def post(self, request):
@@ -130,6 +107,7 @@ class PlaceDetailView(ApiView):
         operation_id="get_place",
         summary="Get a place",
         responses={200: PlaceSerializer, **error_responses(404)},
+        examples=examples.PLACE_DETAIL,
     )
     def get(self, request, place_id: int):
         place = get_scoped_or_404(Place, pk=place_id)
@@ -143,6 +121,7 @@ class PlaceDetailView(ApiView):
             200: PlaceSerializer,
             **error_responses(400, 404, 409, *BODY_ERRORS),
         },
+        examples=examples.PLACE_UPDATE,
     )
     def patch(self, request, place_id: int):
         place = get_scoped_or_404(Place, pk=place_id)
@@ -183,7 +162,7 @@ class EventBatchView(ApiView):
             200: EventBatchResultSerializer,
             **error_responses(400, *BODY_ERRORS),
         },
-        examples=[EVENT_EXAMPLE],
+        examples=examples.EVENTS,
     )
     @idempotent
     def post(self, request):

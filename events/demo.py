@@ -6,6 +6,7 @@ devices carry advertising IDs of the demo segments, so the device page has
 segments to show.
 """
 
+import functools
 import logging
 import random
 import time
@@ -45,6 +46,16 @@ class DemoActivity:
 
 def demo_device_id(number: int) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"herow-demo-device/{number}"))
+
+
+@functools.cache
+def simulated_device_ids() -> frozenset[str]:
+    return frozenset(demo_device_id(number) for number in range(DEVICE_COUNT))
+
+
+def is_simulated_device(device_id: str) -> bool:
+    """Tell whether the demo seed made this device up."""
+    return device_id in simulated_device_ids()
 
 
 def seed_demo_activity(company) -> DemoActivity:

@@ -26,6 +26,7 @@ PLAIN_ID = re.compile(
     r"[A-Za-z0-9._:-]{1,31}|[A-Za-z0-9._:-]{33,35}|[A-Za-z0-9._:-]{37,255}"
 ).fullmatch
 PLATFORMS = ", ".join(Platform.values)
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]").search
 
 
 class ItemRejected(ValueError):
@@ -121,8 +122,14 @@ def normalise_device_id(value) -> str:
         return value
     try:
         return normalise_id("device_id", value)
-    except ValueError:
-        pass
+    except ValueError as error:
+        if str(error) == REASON_NIL_UUID:
+            # A placeholder, not an ID: every device reporting it would be
+            # merged into one, and segments refuse it as a member.
+            raise ItemRejected(
+                "device.device_id is the all-zero UUID, which is a placeholder, "
+                "not an ID"
+            ) from None
     try:
         return normalise_id("custom_id", value)
     except ValueError as error:
@@ -162,6 +169,8 @@ def parse_app_version(value) -> str:
             f"device.app_version must be a string of at most "
             f"{MAX_APP_VERSION_LENGTH} characters"
         )
+    if CONTROL_CHARACTER(value):
+        raise ItemRejected("device.app_version holds a control character")
     return value.strip()
 
 
@@ -219,11 +228,30 @@ def parse_duration(value, type_: str) -> int | None:
         if value is not None:
             raise ItemRejected("duration_s is only for visit events")
         return None
-    if not is_number(value):
+    if value is None:
         raise ItemRejected("duration_s is required for visit events, in seconds")
-    if not 0 <= value <= MAX_DURATION_S:
+    if not is_number(value):
+        raise ItemRejected(
+            f"duration_s must be a number of seconds, not {json_type(value)}"
+        )
+    if value < 0:
         raise ItemRejected("duration_s must be zero or more seconds")
+    if value > MAX_DURATION_S:
+        raise ItemRejected(f"duration_s must be at most {MAX_DURATION_S:,} seconds")
     return round(value)
+
+
+def json_type(value) -> str:
+    """Name the JSON type of a parsed value, for reasons."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a number that is not finite"
 
 
 def parse_location(item: dict) -> dict:

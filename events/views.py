@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from events import services
+from events.demo import is_simulated_device
 from events.forms import DeviceSearchForm, PlaceFilterForm, PlaceForm, PlaceImportForm
 from events.models import Device, Place, Tag, Visit
 from events.place_csv import SAMPLE_ROWS, PlaceFileRejected
@@ -205,6 +206,7 @@ def show_device(request, device_id: int):
         "device": device,
         "segments": services.segments_of_device(device),
         "visits": services.recent_visits(device),
-        "is_demo": is_demo(request),
+        # Devices that apps report to the demo company are real ones.
+        "is_demo": is_demo(request) and is_simulated_device(device.device_id),
     }
     return render(request, "events/device_detail.html", context)

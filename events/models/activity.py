@@ -65,16 +65,34 @@ class Event(CompanyOwned):
 
 
 class Visit(CompanyOwned):
-    """One stay of one device at one place, derived from its events."""
+    """One stay of one device at one place, derived from its events.
+
+    Derived rows, written by the thousand with each batch of events: they
+    carry no database constraints, whose per-row checks would cost more
+    than the rows themselves. Django deletes them with their company,
+    device or place, through the indexes below.
+    """
 
     company = models.ForeignKey(
-        "accounts.Company", on_delete=models.CASCADE, db_index=False, related_name="+"
+        "accounts.Company",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     device = models.ForeignKey(
-        "events.Device", on_delete=models.CASCADE, db_index=False, related_name="+"
+        "events.Device",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     place = models.ForeignKey(
-        "events.Place", on_delete=models.CASCADE, db_index=False, related_name="+"
+        "events.Place",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     entered_at = models.DateTimeField()
     exited_at = models.DateTimeField(null=True, blank=True)
@@ -106,20 +124,31 @@ class DevicePlace(CompanyOwned):
     events, so two batches with events of one device at one place derive
     its visits one after the other, while batches of other pairs run side
     by side. Row locks cost no shared memory, unlike an advisory lock per
-    pair.
+    pair. Like visits, the rows carry no database constraints.
     """
 
     pk = models.CompositePrimaryKey("device_id", "place_id")
     company = models.ForeignKey(
-        "accounts.Company", on_delete=models.CASCADE, db_index=False, related_name="+"
+        "accounts.Company",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     # The primary key starts with the device; the place keeps its own index
     # for the cascade when a place is deleted.
     device = models.ForeignKey(
-        "events.Device", on_delete=models.CASCADE, db_index=False, related_name="+"
+        "events.Device",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
+        related_name="+",
     )
     place = models.ForeignKey(
-        "events.Place", on_delete=models.CASCADE, related_name="+"
+        "events.Place",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
     )
 
     def __str__(self) -> str:

@@ -35,3 +35,21 @@ def test_demo_pages_say_visits_are_simulated(client, db):
         assert "simulated" in page
         assert "© OpenStreetMap contributors" in page
     assert "Wine &amp; Dine enthusiasts" in device_page
+
+
+def test_device_reported_to_the_demo_company_is_not_called_simulated(client, db):
+    from events import services
+    from herow_segments.accounts.models import Company
+    from tests.factories import event_item
+
+    call_command("seed_demo", stdout=StringIO())
+    company = Company.objects.get(slug="demo")
+    services.ingest_events(
+        company, [event_item("app_open", None, "2026-01-01T10:00:00Z", "real-app-1")]
+    )
+    client.login(username="marketer@demo.example", password="demo-marketer-pass")
+    device = Device.all_companies.get(device_id="real-app-1")
+
+    page = client.get(device.get_absolute_url()).content.decode()
+
+    assert 'data-testid="simulated-notice"' not in page

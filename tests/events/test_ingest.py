@@ -43,6 +43,31 @@ NEW_ADVERTISING_ID = "2f1e6b3c-9a4d-4e8f-b7c1-0d5a3e9f8b21"
         ),
         ({"place": 999_999}, "place 999999 does not exist"),
         ({"place": "NOPE"}, "place 'NOPE' does not exist"),
+        (
+            {"device": {"device_id": "00000000-0000-0000-0000-000000000000"}},
+            "device.device_id is the all-zero UUID",
+        ),
+        (
+            {"device": {"device_id": "{00000000000000000000000000000000}"}},
+            "device.device_id is the all-zero UUID",
+        ),
+        (
+            {"device": {"device_id": "d", "app_version": "1.0\x1f"}},
+            "device.app_version holds a control character",
+        ),
+        (
+            {"type": "visit", "duration_s": "600"},
+            "duration_s must be a number of seconds, not a string",
+        ),
+        (
+            {"type": "visit", "duration_s": True},
+            "duration_s must be a number of seconds, not true or false",
+        ),
+        (
+            {"type": "visit", "duration_s": 10**12},
+            "duration_s must be at most 2,147,483,647 seconds",
+        ),
+        ({"type": "visit", "duration_s": -1}, "duration_s must be zero or more"),
     ],
 )
 def test_invalid_item_is_rejected_with_reason(place, ingest, change, reason):

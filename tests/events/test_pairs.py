@@ -1,4 +1,4 @@
-"""Concurrent batches: visits of one pair derived from all its events."""
+"""The (device, place) pairs: locked by concurrent batches, deleted with their rows."""
 
 import random
 import threading
@@ -117,3 +117,26 @@ def test_pairs_of_stored_events_are_recorded(company, ingest):
     pairs = list(DevicePlace.all_companies.values_list("device__device_id", "place"))
 
     assert pairs == [("dev-1", place.pk)]
+
+
+@pytest.mark.parametrize("deleted", ["device", "place", "company"])
+def test_derived_rows_go_with_their_device_place_or_company(company, ingest, deleted):
+    from events.models import Device, Place
+
+    place = make_place(company, "Kamppi")
+    ingest(
+        [
+            event_item("entry", place, "2026-06-01T10:00:00+00:00"),
+            event_item("exit", place, "2026-06-01T10:30:00+00:00"),
+        ]
+    )
+    assert Visit.all_companies.count() == DevicePlace.all_companies.count() == 1
+
+    if deleted == "device":
+        Device.all_companies.get().delete()
+    elif deleted == "place":
+        services.delete_place(Place.all_companies.get())
+    else:
+        company.delete()
+
+    assert Visit.all_companies.count() == DevicePlace.all_companies.count() == 0
