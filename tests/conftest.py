@@ -49,6 +49,38 @@ def short_lived_connections():
     connections["default"].settings_dict["CONN_MAX_AGE"] = 0
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_left_open(django_db_setup, django_db_blocker):
+    """Fail the run when a connection outlives the tests on PostgreSQL.
+
+    A connection left open keeps the test database from being dropped;
+    its last query tells which code opened it.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    import time
+
+    own = {
+        alias.connection.info.backend_pid
+        for alias in connections.all(initialized_only=True)
+        if alias.connection is not None and not alias.connection.closed
+    }
+    name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for _ in range(20):
+            cursor.execute(
+                "SELECT pid, left(query, 200) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+            left = [row for row in cursor.fetchall() if row[0] not in own]
+            if not left:
+                return
+            time.sleep(0.1)
+    pytest.fail(f"connections left open to {name}: {left}")
+
+
 @pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

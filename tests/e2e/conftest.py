@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 from tests.conftest import need_service
 
@@ -36,4 +37,8 @@ def browser_page(tmp_path):
         yield page
         context.close()
         browser.close()
+        # While Playwright's loop runs, Django keeps the connections of this
+        # thread apart from the ones it closes at the end of the session:
+        # close them here, or an idle one keeps the test database alive.
+        connections.close_all()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
