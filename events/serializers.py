@@ -1,5 +1,6 @@
 """JSON shapes of places and event batches in the API."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.models import DEFAULT_RADIUS_M, MAX_RADIUS_M, MIN_RADIUS_M, EventType
@@ -65,18 +66,26 @@ class EventDeviceSerializer(serializers.Serializer):
     app_version = serializers.CharField(required=False, max_length=50)
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
+class PlaceReferenceField(serializers.CharField):
+    """A place id or external id, for the schema."""
+
+
 class EventItemSerializer(serializers.Serializer):
-    """One event, as documented; items are checked by events.validation."""
+    """One location event."""
 
     event_id = serializers.CharField(required=False, max_length=200)
     type = serializers.ChoiceField(choices=EventType.values)
     device = EventDeviceSerializer()
-    place = serializers.CharField(
+    place = PlaceReferenceField(
         required=False, help_text="The place's id (a number) or its external id."
     )
     occurred_at = serializers.DateTimeField(help_text="ISO 8601 with an offset.")
-    duration_s = serializers.IntegerField(
-        required=False, min_value=0, help_text="For visit events only."
+    duration_s = serializers.FloatField(
+        required=False,
+        min_value=0,
+        max_value=2_147_483_647,
+        help_text="For visit events only: seconds, rounded to whole seconds.",
     )
     latitude = serializers.FloatField(required=False)
     longitude = serializers.FloatField(required=False)

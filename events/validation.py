@@ -118,7 +118,7 @@ def normalise_device_id(value) -> str:
         raise ItemRejected(
             f"device.device_id is longer than {MAX_DEVICE_ID_LENGTH} characters"
         )
-    if PLAIN_ID(value):
+    if PLAIN_ID(value) and not value[:9].lower() == "urn:uuid:":
         return value
     try:
         return normalise_id("device_id", value)

@@ -72,6 +72,12 @@ MIDDLEWARE = [
     "herow_segments.accounts.middleware.CurrentCompanyMiddleware",
 ]
 
+if not DEBUG:
+    # Serves the collected /static/ from the application server, so no other
+    # web server is needed in front of gunicorn. runserver serves them in
+    # development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
 ROOT_URLCONF = "herow_segments.urls"
 WSGI_APPLICATION = "herow_segments.wsgi.application"
 
@@ -147,9 +153,10 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+STATIC_MANIFEST = Path(STATIC_ROOT) / "staticfiles.json"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -217,7 +224,7 @@ EVENT_BATCH_MAX_ITEMS = 1_000
 PLACE_IMPORT_MAX_ROWS = env.int("PLACE_IMPORT_MAX_ROWS", default=50_000)
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "herow_segments.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,

@@ -200,8 +200,8 @@ def revoke_api_key(api_key: ApiKey, user=None) -> bool:
     api_key.refresh_from_db()
     record_key_event(api_key, ApiKeyAction.REVOKED, user)
     # A request may cache the unrevoked row until this transaction commits.
-    forget_cached_key(api_key)
-    transaction.on_commit(lambda: forget_cached_key(api_key))
+    mark_revoked(api_key)
+    transaction.on_commit(lambda: mark_revoked(api_key))
     logger.info(
         "api key revoked api_key_id=%s company_id=%s",
         api_key.pk,
@@ -260,16 +260,24 @@ recent_keys = RecentKeys(LOCAL_KEY_SECONDS)
 
 
 def find_stored_key(key_hash: str) -> ApiKey | None:
-    """Look a key up in the shared cache, then in the database."""
-    api_key = cache.get(key_cache_name(key_hash))
-    if api_key is None:
+    """Look a key up in the shared cache, then in the database.
+
+    A revoked key leaves a mark in the cache that outlives any cached copy:
+    a request that read the key just before its revocation may still cache
+    the old row, and the mark makes every process read the database instead.
+    """
+    names = key_cache_name(key_hash), revoked_mark_name(key_hash)
+    found = cache.get_many(names)
+    api_key = found.get(names[0])
+    if api_key is None or names[1] in found:
         try:
             api_key = ApiKey.all_companies.select_related("company").get(
                 key_hash=key_hash
             )
         except ApiKey.DoesNotExist:
             return None
-        cache.set(key_cache_name(key_hash), api_key, KEY_CACHE_SECONDS)
+        if names[1] not in found:
+            cache.set(names[0], api_key, KEY_CACHE_SECONDS)
     return api_key
 
 
@@ -277,9 +285,18 @@ def key_cache_name(key_hash: str) -> str:
     return f"api-key:{key_hash}"
 
 
+def revoked_mark_name(key_hash: str) -> str:
+    return f"api-key-revoked:{key_hash}"
+
+
 def forget_cached_key(api_key: ApiKey) -> None:
     recent_keys.forget(api_key.key_hash)
     cache.delete(key_cache_name(api_key.key_hash))
+
+
+def mark_revoked(api_key: ApiKey) -> None:
+    forget_cached_key(api_key)
+    cache.set(revoked_mark_name(api_key.key_hash), True, KEY_CACHE_SECONDS * 2)
 
 
 def touch_api_key(api_key: ApiKey) -> None:

@@ -48,12 +48,29 @@ def prepare_body(request, limit: int) -> None:
     elif encoding == "gzip":
         source = request
     else:
-        return
-    if encoding == "gzip":
-        body = inflate(source, limit)
-    else:
-        body = source
-    replace_body(request, body)
+        source = None
+    if source is not None:
+        replace_body(request, inflate(source, limit) if encoding == "gzip" else source)
+    if not is_multipart(meta):
+        keep_body(request, limit)
+
+
+def is_multipart(meta: dict) -> bool:
+    return meta.get("CONTENT_TYPE", "").lower().startswith("multipart/")
+
+
+def keep_body(request, limit: int) -> None:
+    """Read the body now, so the API's own limit is the one that applies.
+
+    DRF reads a JSON body through request.body, which Django caps at
+    DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), below API_MAX_BODY_BYTES; a body
+    read here is not checked again. Multipart uploads (CSV imports) stay a
+    stream, read in chunks by their parser.
+    """
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise too_large(limit)
+    request._body = body
 
 
 def declared_length(meta: dict) -> int:

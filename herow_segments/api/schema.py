@@ -5,6 +5,8 @@ and 429 every authenticated endpoint can answer, with the shared error
 shape and an example of each.
 """
 
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
 from herow_segments.api.serializers import ErrorSerializer
@@ -51,3 +53,15 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         )
         for status in chosen
     }
+
+
+class ApiAutoSchema(AutoSchema):
+    """Describe operations by their summary and description only.
+
+    drf-spectacular falls back on the view class's docstring, which is
+    written for developers of this code, not for API clients.
+    """
+
+    def get_description(self) -> str:
+        handler = getattr(self.view, getattr(self.view, "action", self.method.lower()))
+        return get_doc(handler)

@@ -217,3 +217,22 @@ def test_company_is_not_left_active_after_request(api_client):
     api_client.get(SEGMENTS)
 
     assert get_current_company() is None
+
+
+def test_copy_cached_during_revocation_is_not_trusted(make_api_key, admin_user):
+    from django.core.cache import cache
+
+    from herow_segments.accounts import services
+
+    api_key, secret = make_api_key()
+    stale = services.find_api_key(secret)
+    services.revoke_api_key(api_key, admin_user)
+    # Another process read the key just before the revocation and caches
+    # that copy just after it; it also knows nothing of the revocation.
+    cache.set(services.key_cache_name(api_key.key_hash), stale, 30)
+    services.recent_keys.forget(api_key.key_hash)
+
+    found = services.find_api_key(secret)
+
+    assert stale.is_revoked is False
+    assert found.is_revoked is True

@@ -155,3 +155,26 @@ def test_chunked_body_over_the_limit_is_too_large(api_client, settings):
     response = post(api_client, b"", **chunked(segment_body(), terminated=True))
 
     assert response.status_code == 413
+
+
+def test_body_up_to_the_api_limit_is_read(api_client, company, settings):
+    from tests.factories import make_segment
+
+    settings.API_MAX_BODY_BYTES = 4 * 1024 * 1024
+    segment = make_segment(company, "Large")
+    members = [
+        {"type": "custom_id", "id": f"C{number:05d}-" + "x" * 248}
+        for number in range(10_000)
+    ]
+    body = json.dumps({"members": members}).encode()
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < len(body) < 4 * 1024 * 1024
+
+    response = api_client.generic(
+        "POST",
+        f"{SEGMENTS}/{segment.pk}/members",
+        body,
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["added"] == 10_000

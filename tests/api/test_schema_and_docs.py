@@ -86,3 +86,18 @@ def test_docs_page_is_served_from_own_static_files(client):
     ]
     script = Path(settings.BASE_DIR, "static", "api", "docs.js").read_text()
     assert "http://" not in script and "https://" not in script
+
+
+def test_schema_speaks_to_clients_not_to_developers(client):
+    text = client.get("/api/v1/schema/?format=json").content.decode()
+
+    for internal in ("Subclasses", "permission_classes", "events.validation"):
+        assert internal not in text
+
+
+def test_event_place_is_a_number_or_a_string(client):
+    schema = client.get("/api/v1/schema/?format=json").json()
+
+    place = schema["components"]["schemas"]["EventItem"]["properties"]["place"]
+
+    assert place["oneOf"] == [{"type": "integer"}, {"type": "string"}]

@@ -52,6 +52,10 @@ NEW_ADVERTISING_ID = "2f1e6b3c-9a4d-4e8f-b7c1-0d5a3e9f8b21"
             "device.device_id is the all-zero UUID",
         ),
         (
+            {"device": {"device_id": "urn:uuid:00000000-0000-0000-0000-000000000000"}},
+            "device.device_id is the all-zero UUID",
+        ),
+        (
             {"device": {"device_id": "d", "app_version": "1.0\x1f"}},
             "device.app_version holds a control character",
         ),
@@ -191,8 +195,16 @@ def test_nil_advertising_id_is_not_reported(ingest):
     assert Device.all_companies.get().advertising_id == ""
 
 
-def test_uuid_device_id_is_stored_canonical(ingest):
-    report = {"device_id": "{6D92078A-8246-4BA4-AE5B-76104861E7DC}"}
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "{6D92078A-8246-4BA4-AE5B-76104861E7DC}",
+        "urn:uuid:6D92078A-8246-4BA4-AE5B-76104861E7DC",
+        "6d92078a82464ba4ae5b76104861e7dc",
+    ],
+)
+def test_uuid_device_id_is_stored_canonical(ingest, spelling):
+    report = {"device_id": spelling}
 
     ingest([event_item("app_open", None, "2026-06-01T10:00:00Z", device=report)])
 
