@@ -182,11 +182,19 @@ class EventBatchView(ApiView):
 def read_event_items(data) -> list:
     """Return the batch's items, or answer 400 for a malformed envelope."""
     limit = settings.EVENT_BATCH_MAX_ITEMS
-    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+    if not isinstance(data, dict):
         raise ApiError(
             400,
             "invalid",
             'The body must be a JSON object such as {"events": [...]}.',
+        )
+    if not isinstance(data.get("events"), list):
+        raise ApiError(
+            400,
+            "invalid",
+            "events: must be a list of event objects, such as "
+            '{"events": [{"type": "app_open", ...}]}.',
+            {"events": ["Expected a list."]},
         )
     items = data["events"]
     if not items:

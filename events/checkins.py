@@ -21,7 +21,7 @@ from django.utils import timezone
 from events import services
 from events.models import EventType
 from events.place_csv import PlaceRow
-from events.validation import DeviceReport, EventInput
+from events.validation import MAX_EVENT_ID_LENGTH, DeviceReport, EventInput
 
 logger = logging.getLogger(__name__)
 
@@ -166,11 +166,15 @@ def shift_to_now(checkins: list[dict]) -> timedelta:
 
 
 def checkin_input(company, row: dict, offset: timedelta) -> EventInput:
+    # Named by the check-in as the file gives it, so a second load finds
+    # it again whatever shift either load applied.
+    event_id = f"checkin/{row['user_id']}/{row['venue_id']}/{row['utc_timestamp']}"
     return EventInput(
         index=0,
         type=EventType.ENTRY,
         device=DeviceReport(synthetic_device_id(company, row["user_id"])),
         occurred_at=row["occurred_at"] + offset,
+        event_id=event_id[:MAX_EVENT_ID_LENGTH],
         place_ref=row["venue_id"],
         latitude=float(row["lat"]),
         longitude=float(row["lng"]),

@@ -114,6 +114,12 @@ def read_header(header: list[str] | None) -> list[str]:
         HEADER_ALIASES.get(cell.strip().lower().replace(" ", "_"), "")
         for cell in header
     ]
+    repeated = sorted({name for name in columns if name and columns.count(name) > 1})
+    if repeated:
+        raise PlaceFileRejected(
+            f"The header row names the column(s) {', '.join(repeated)} more than "
+            "once (counting aliases such as lat and latitude); keep one of each."
+        )
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise PlaceFileRejected(

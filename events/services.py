@@ -23,6 +23,7 @@ from events.validation import (
     parse_item,
 )
 from events.visits import StayEvent, recompute_visits
+from herow_segments.accounts.models import Company
 from segments.models import IdType, Member, Segment
 
 logger = logging.getLogger(__name__)
@@ -398,8 +399,12 @@ def upsert_places(company, rows: Sequence[PlaceRow]) -> tuple[int, int]:
     """Store checked rows: update places by external ID, create the others.
 
     Places whose fields and tags are unchanged are not written, so loading
-    the same file again costs only the reads.
+    the same file again costs only the reads. Run in a transaction: the
+    company's row lock makes concurrent imports of one company run one
+    after the other, so two files naming one new external ID cannot both
+    create it.
     """
+    list(Company.objects.select_for_update().filter(pk=company.pk).values("pk"))
     external_ids = [row.external_id for row in rows if row.external_id]
     existing = {}
     for start in range(0, len(external_ids), 5_000):

@@ -175,8 +175,13 @@ def parse_app_version(value) -> str:
 
 
 def parse_occurred_at(value, limits: TimeLimits) -> datetime:
-    if not isinstance(value, str) or not value:
+    if value is None or value == "":
         raise ItemRejected("occurred_at is required, in ISO 8601 with an offset")
+    if not isinstance(value, str):
+        raise ItemRejected(
+            f"occurred_at must be a string in ISO 8601 with an offset, not "
+            f"{json_type(value)}, such as 2024-05-01T09:30:00+02:00"
+        )
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -251,7 +256,9 @@ def json_type(value) -> str:
         return "a list"
     if isinstance(value, dict):
         return "an object"
-    return "a number that is not finite"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a value of another type"
 
 
 def parse_location(item: dict) -> dict:

@@ -61,8 +61,12 @@ def filter_choices() -> dict[str, list[str]]:
 
 
 def filter_places(places, filters: PlaceFilterForm):
-    if not filters.is_valid():
+    if not filters.is_bound:
         return places
+    if not filters.is_valid():
+        # A brand, category or tag the company does not have matches nothing;
+        # the form says which value it did not know.
+        return places.none()
     data = filters.cleaned_data
     if data["q"]:
         places = places.filter(

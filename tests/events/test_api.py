@@ -81,12 +81,22 @@ def test_batch_over_the_limit_is_refused(events_client, place):
     assert not Event.all_companies.exists()
 
 
-@pytest.mark.parametrize("body", [[], {"events": []}, {"events": {}}, {"items": []}])
-def test_malformed_envelope_is_a_bad_request(events_client, body):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ([], "The body must be a JSON object"),
+        ({"events": []}, "events: send at least one event"),
+        ({"events": {}}, "events: must be a list of event objects"),
+        ({}, "events: must be a list of event objects"),
+        ({"items": []}, "events: must be a list of event objects"),
+    ],
+)
+def test_malformed_envelope_is_a_bad_request(events_client, body, message):
     response = post_json(events_client, EVENTS_URL, body)
 
     assert response.status_code == 400
     assert error_of(response)["code"] == "invalid"
+    assert error_of(response)["message"].startswith(message)
 
 
 def test_events_need_the_events_scope(client, make_api_key, place):

@@ -85,3 +85,31 @@ def test_missing_columns_are_reported(company, tmp_path):
 
     with pytest.raises(CommandError, match="lacks the column"):
         load(company, broken)
+
+
+def test_load_at_a_later_hour_with_another_shift_adds_nothing(
+    company, tmp_path, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    checkins = tmp_path / "checkins.csv"
+    checkins.write_text(
+        "user_id,venue_id,utc_timestamp,lat,lng,brand,category\n"
+        "7,100,2010-08-01T10:00:00Z,40.75,-73.98,Starbucks,Coffee\n"
+        "7,100,2010-08-01T10:00:00Z,40.75,-73.98,Starbucks,Coffee\n"
+        "8,101,2010-08-02T09:30:00Z,40.70,-73.99,,Gym\n"
+    )
+    load(company, checkins, None, "--shift-to-now")
+    first = Event.all_companies.count()
+    later = timezone.now() + timedelta(hours=3)
+    monkeypatch.setattr("events.checkins.timezone.now", lambda: later)
+
+    summary = load(company, checkins, None, "--shift-to-now")
+    unshifted = load(company, checkins)
+
+    assert first == 2
+    assert "0 new events, 3 duplicates" in summary
+    assert "0 new events, 3 duplicates" in unshifted
+    assert Event.all_companies.count() == 2

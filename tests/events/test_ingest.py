@@ -21,6 +21,10 @@ NEW_ADVERTISING_ID = "2f1e6b3c-9a4d-4e8f-b7c1-0d5a3e9f8b21"
         ({"place": None}, "place is required for entry events"),
         ({"place": True}, "place must be a place id (number) or external id"),
         ({"occurred_at": "yesterday"}, "occurred_at is not an ISO 8601 date"),
+        (
+            {"occurred_at": 1_733_300_000},
+            "occurred_at must be a string in ISO 8601 with an offset, not a number",
+        ),
         ({"occurred_at": "2026-06-01T09:00:00"}, "occurred_at needs a UTC offset"),
         (
             {"occurred_at": "2026-06-01T12:06:00Z"},

@@ -140,3 +140,32 @@ def test_derived_rows_go_with_their_device_place_or_company(company, ingest, del
         company.delete()
 
     assert Visit.all_companies.count() == DevicePlace.all_companies.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_place_imports_create_a_place_once(company):
+    need_service("PostgreSQL", connection.vendor == "postgresql")
+    data = b"name,latitude,longitude,external_id\nRace place,60.1,24.9,RACE-1\n"
+    barrier = threading.Barrier(CLIENTS)
+    results, errors = [], []
+
+    def run_import():
+        try:
+            barrier.wait()
+            results.append(services.import_places(company, data))
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run_import) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    from events.models import Place
+
+    assert errors == []
+    assert Place.all_companies.filter(external_id="RACE-1").count() == 1
+    assert sorted(result.created for result in results) == [0, 0, 0, 1]

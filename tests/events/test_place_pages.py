@@ -1,5 +1,6 @@
 """The place pages, used as a marketer would."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,6 +29,17 @@ def test_list_filters_by_brand_category_and_tag(marketer_client, company):
     assert "Gym One" in by_category and "Tagged" not in by_category
     assert "Tagged" in by_tag and "Gym One" not in by_tag
     assert "Gym One" in by_search and "Tagged" not in by_search
+
+
+def test_unknown_filter_value_matches_nothing(marketer_client, company):
+    save_place(make_place(company, "Espresso Kamppi", brand="Espresso House"), [])
+
+    page = marketer_client.get(
+        reverse("events:place-list"), {"brand": "No Such Brand"}
+    ).content.decode()
+
+    assert "Espresso Kamppi" not in page
+    assert "No place matches these filters." in page
 
 
 def test_list_queries_do_not_grow_with_places(marketer_client, company):
@@ -215,3 +227,17 @@ def test_import_accepts_semicolons_and_decimal_commas(marketer_client):
     marketer_client.post(reverse("events:place-import"), {"file": csv_upload(text)})
 
     assert Place.all_companies.get().latitude == 60.17
+
+
+@pytest.mark.parametrize(
+    "header", ["name,latitude,longitude,latitude", "name,lat,latitude,longitude"]
+)
+def test_import_with_a_repeated_column_is_refused(marketer_client, header):
+    text = f"{header}\nX,60.1,24.9,1\n"
+
+    response = marketer_client.post(
+        reverse("events:place-import"), {"file": csv_upload(text)}
+    )
+
+    assert "names the column(s) latitude more than once" in response.content.decode()
+    assert not Place.all_companies.exists()
