@@ -57,12 +57,7 @@ def server_environment(url: str) -> dict:
 
 
 def prepare(environment: dict) -> dict:
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
+    common.prepare_server(environment)
     return common.run_json_module("bench.api_data", environment=environment)
 
 

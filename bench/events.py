@@ -210,12 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=DEFAULT_EVENTS)
     count = parser.parse_args(argv or []).events
     environment = server_environment(bench_database_url(DATABASE))
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
+    common.prepare_server(environment)
     setup_django(environment)
     secret, place_ids = prepare_company()
     print(f"{PLACES:,} places ready", flush=True)
