@@ -2,20 +2,6 @@
 
 from drf_spectacular.utils import OpenApiExample
 
-PLACE = {
-    "id": 42,
-    "external_id": "HEL-001",
-    "name": "Kamppi Fitness",
-    "latitude": 60.1690,
-    "longitude": 24.9312,
-    "radius_m": 120,
-    "address": "Urho Kekkosen katu 1, Helsinki",
-    "brand": "Elixia",
-    "category": "gym",
-    "tags": ["city centre", "open late"],
-    "created_at": "2026-02-01T08:00:00Z",
-    "updated_at": "2026-02-20T16:30:00Z",
-}
 PLACE_FIELDS = {
     "name": "Kamppi Fitness",
     "external_id": "HEL-001",
@@ -26,6 +12,12 @@ PLACE_FIELDS = {
     "brand": "Elixia",
     "category": "gym",
     "tags": ["city centre", "open late"],
+}
+PLACE = {
+    "id": 42,
+    **PLACE_FIELDS,
+    "created_at": "2026-02-01T08:00:00Z",
+    "updated_at": "2026-02-20T16:30:00Z",
 }
 
 

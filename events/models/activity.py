@@ -64,6 +64,17 @@ class Event(CompanyOwned):
         return f"{self.type} of device {self.device_id} at {self.occurred_at}"
 
 
+def derived_link(model: str, *, db_index: bool = False) -> models.ForeignKey:
+    """A link of derived rows: deleted by Django, not checked by the database."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        db_index=db_index,
+        db_constraint=False,
+        related_name="+",
+    )
+
+
 class Visit(CompanyOwned):
     """One stay of one device at one place, derived from its events.
 
@@ -73,27 +84,9 @@ class Visit(CompanyOwned):
     device or place, through the indexes below.
     """
 
-    company = models.ForeignKey(
-        "accounts.Company",
-        on_delete=models.CASCADE,
-        db_index=False,
-        db_constraint=False,
-        related_name="+",
-    )
-    device = models.ForeignKey(
-        "events.Device",
-        on_delete=models.CASCADE,
-        db_index=False,
-        db_constraint=False,
-        related_name="+",
-    )
-    place = models.ForeignKey(
-        "events.Place",
-        on_delete=models.CASCADE,
-        db_index=False,
-        db_constraint=False,
-        related_name="+",
-    )
+    company = derived_link("accounts.Company")
+    device = derived_link("events.Device")
+    place = derived_link("events.Place")
     entered_at = models.DateTimeField()
     exited_at = models.DateTimeField(null=True, blank=True)
     # Zero while the visit is not closed: a stay without an exit adds no time.
@@ -128,28 +121,11 @@ class DevicePlace(CompanyOwned):
     """
 
     pk = models.CompositePrimaryKey("device_id", "place_id")
-    company = models.ForeignKey(
-        "accounts.Company",
-        on_delete=models.CASCADE,
-        db_index=False,
-        db_constraint=False,
-        related_name="+",
-    )
+    company = derived_link("accounts.Company")
     # The primary key starts with the device; the place keeps its own index
     # for the cascade when a place is deleted.
-    device = models.ForeignKey(
-        "events.Device",
-        on_delete=models.CASCADE,
-        db_index=False,
-        db_constraint=False,
-        related_name="+",
-    )
-    place = models.ForeignKey(
-        "events.Place",
-        on_delete=models.CASCADE,
-        db_constraint=False,
-        related_name="+",
-    )
+    device = derived_link("events.Device")
+    place = derived_link("events.Place", db_index=True)
 
     def __str__(self) -> str:
         return f"Device {self.device_id} at place {self.place_id}"
