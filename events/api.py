@@ -188,7 +188,14 @@ def read_event_items(data) -> list:
             "invalid",
             'The body must be a JSON object such as {"events": [...]}.',
         )
-    if not isinstance(data.get("events"), list):
+    if "events" not in data:
+        raise ApiError(
+            400,
+            "invalid",
+            'events: this field is required, such as {"events": [...]}.',
+            {"events": ["This field is required."]},
+        )
+    if not isinstance(data["events"], list):
         raise ApiError(
             400,
             "invalid",

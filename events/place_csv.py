@@ -3,6 +3,7 @@
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 
 from events.models import DEFAULT_RADIUS_M, MAX_RADIUS_M, MIN_RADIUS_M
@@ -130,6 +131,11 @@ def read_header(header: list[str] | None) -> list[str]:
     return columns
 
 
+# NUL, which PostgreSQL cannot store, and control characters other than
+# tabs and the line breaks of a quoted cell.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]").search
+
+
 def check_row(line: int, cells: dict, seen_external_ids: dict) -> list[RowError]:
     errors = []
 
@@ -138,6 +144,9 @@ def check_row(line: int, cells: dict, seen_external_ids: dict) -> list[RowError]
 
     if not cells.get("name"):
         fail("name", "the name is required")
+    for column, text in cells.items():
+        if column and UNSTORABLE(text):
+            fail(column, "holds a control character or a NUL byte")
     for column, limit in TEXT_LIMITS.items():
         if len(cells.get(column, "")) > limit:
             fail(column, f"longer than {limit} characters")

@@ -27,6 +27,15 @@ PLAIN_ID = re.compile(
 ).fullmatch
 PLATFORMS = ", ".join(Platform.values)
 CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]").search
+# A lone surrogate cannot be encoded, and PostgreSQL cannot store NUL.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]").search
+
+
+def check_storable(name: str, value: str) -> None:
+    if UNSTORABLE(value):
+        raise ItemRejected(
+            f"{name} holds a NUL or a character that is not valid Unicode"
+        )
 
 
 class ItemRejected(ValueError):
@@ -120,6 +129,7 @@ def normalise_device_id(value) -> str:
         )
     if PLAIN_ID(value) and not value[:9].lower() == "urn:uuid:":
         return value
+    check_storable("device.device_id", value)
     try:
         return normalise_id("device_id", value)
     except ValueError as error:
@@ -145,6 +155,8 @@ def parse_identifier(device: dict, name: str) -> str:
     value = device.get(name)
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        check_storable(f"device.{name}", value)
     try:
         return normalise_id(name, value)
     except ValueError as error:
@@ -171,6 +183,7 @@ def parse_app_version(value) -> str:
         )
     if CONTROL_CHARACTER(value):
         raise ItemRejected("device.app_version holds a control character")
+    check_storable("device.app_version", value)
     return value.strip()
 
 
@@ -189,6 +202,11 @@ def parse_occurred_at(value, limits: TimeLimits) -> datetime:
             "occurred_at is not an ISO 8601 date and time, such as "
             "2024-05-01T09:30:00+02:00"
         ) from None
+    if len(value) <= 10:
+        raise ItemRejected(
+            "occurred_at needs a time and a UTC offset, such as "
+            "2024-05-01T09:30:00+02:00"
+        )
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ItemRejected(
             "occurred_at needs a UTC offset, such as 2024-05-01T09:30:00+02:00 "
@@ -215,7 +233,10 @@ def parse_place_ref(value, type_: str) -> int | str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ItemRejected("place must be a place id (number) or external id")
-    return value.strip() if isinstance(value, str) else value
+    if isinstance(value, int):
+        return value
+    check_storable("place", value)
+    return value.strip()
 
 
 def parse_event_id(value) -> str:
@@ -225,6 +246,7 @@ def parse_event_id(value) -> str:
         raise ItemRejected(
             f"event_id must be a string of at most {MAX_EVENT_ID_LENGTH} characters"
         )
+    check_storable("event_id", value)
     return value
 
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -266,19 +267,30 @@ def find_stored_key(key_hash: str) -> ApiKey | None:
     a request that read the key just before its revocation may still cache
     the old row, and the mark makes every process read the database instead.
     """
+    if not is_cache_shared():
+        # A cache of this process alone cannot hear of a revocation made in
+        # another; the local two seconds of RecentKeys are the only delay.
+        return read_stored_key(key_hash)
     names = key_cache_name(key_hash), revoked_mark_name(key_hash)
     found = cache.get_many(names)
     api_key = found.get(names[0])
     if api_key is None or names[1] in found:
-        try:
-            api_key = ApiKey.all_companies.select_related("company").get(
-                key_hash=key_hash
-            )
-        except ApiKey.DoesNotExist:
-            return None
-        if names[1] not in found:
+        api_key = read_stored_key(key_hash)
+        if api_key is not None and names[1] not in found:
             cache.set(names[0], api_key, KEY_CACHE_SECONDS)
     return api_key
+
+
+def read_stored_key(key_hash: str) -> ApiKey | None:
+    try:
+        return ApiKey.all_companies.select_related("company").get(key_hash=key_hash)
+    except ApiKey.DoesNotExist:
+        return None
+
+
+def is_cache_shared() -> bool:
+    """Tell whether the default cache is seen by every server process."""
+    return not isinstance(caches["default"], LocMemCache)
 
 
 def key_cache_name(key_hash: str) -> str:

@@ -6,7 +6,10 @@ from rest_framework import serializers
 
 
 class StrictSerializer(serializers.Serializer):
-    """A serializer that refuses fields it does not know, naming them."""
+    """Fields not listed here are refused, each named in the error."""
+
+    # The docstring above is what the schema shows for every body built on
+    # this class: it speaks to API clients.
 
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
@@ -39,7 +42,7 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The shape of every error answer, for the schema."""
+    """The shape of every error answer."""
 
     error = ErrorDetailSerializer()
 

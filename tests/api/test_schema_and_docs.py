@@ -91,7 +91,14 @@ def test_docs_page_is_served_from_own_static_files(client):
 def test_schema_speaks_to_clients_not_to_developers(client):
     text = client.get("/api/v1/schema/?format=json").content.decode()
 
-    for internal in ("Subclasses", "permission_classes", "events.validation"):
+    internal_words = (
+        "Subclasses",
+        "permission_classes",
+        "events.validation",
+        "serializer",
+        "for the schema",
+    )
+    for internal in internal_words:
         assert internal not in text
 
 

@@ -87,8 +87,9 @@ def test_batch_over_the_limit_is_refused(events_client, place):
         ([], "The body must be a JSON object"),
         ({"events": []}, "events: send at least one event"),
         ({"events": {}}, "events: must be a list of event objects"),
-        ({}, "events: must be a list of event objects"),
-        ({"items": []}, "events: must be a list of event objects"),
+        ({}, "events: this field is required"),
+        ({"items": []}, "events: this field is required"),
+        ({"events": None}, "events: must be a list of event objects"),
     ],
 )
 def test_malformed_envelope_is_a_bad_request(events_client, body, message):
@@ -262,3 +263,19 @@ def test_event_type_of_wrong_json_type_is_rejected(events_client, place, bad_typ
 
     assert response.status_code == 200
     assert response.json()["rejected"][0]["reason"].startswith("type must be one of")
+
+
+def test_unstorable_text_rejects_the_item_not_the_batch(events_client, place):
+    items = [
+        event_item("entry", place, recent()),
+        event_item("app_open", None, recent(), "\ud800"),
+        event_item("entry", "x\x00", recent(), "d1"),
+    ]
+    # JSON escapes them as \ud800 and \u0000, as a client's encoder would.
+    body = json.dumps({"events": items})
+
+    response = events_client.post(EVENTS_URL, body, content_type="application/json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["accepted"] == 1
+    assert [item["index"] for item in response.json()["rejected"]] == [1, 2]

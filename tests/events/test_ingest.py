@@ -46,6 +46,19 @@ NEW_ADVERTISING_ID = "2f1e6b3c-9a4d-4e8f-b7c1-0d5a3e9f8b21"
             "device.platform must be one of android, ios, other",
         ),
         ({"place": 999_999}, "place 999999 does not exist"),
+        ({"place": "x\x00"}, "place holds a NUL"),
+        ({"place": "\ud800"}, "place holds a NUL or a character that is not valid"),
+        ({"event_id": "e\udfff"}, "event_id holds a NUL or a character"),
+        ({"device": {"device_id": "\ud800"}}, "device.device_id holds a NUL"),
+        (
+            {"device": {"device_id": "d", "custom_id": "c\ud800"}},
+            "device.custom_id holds a NUL",
+        ),
+        (
+            {"device": {"device_id": "d", "app_version": "1\udc00"}},
+            "device.app_version holds a NUL",
+        ),
+        ({"occurred_at": "2026-06-01"}, "occurred_at needs a time and a UTC offset"),
         ({"place": "NOPE"}, "place 'NOPE' does not exist"),
         (
             {"device": {"device_id": "00000000-0000-0000-0000-000000000000"}},

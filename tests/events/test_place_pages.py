@@ -241,3 +241,16 @@ def test_import_with_a_repeated_column_is_refused(marketer_client, header):
 
     assert "names the column(s) latitude more than once" in response.content.decode()
     assert not Place.all_companies.exists()
+
+
+def test_import_with_a_nul_byte_names_the_line(marketer_client):
+    text = "name,latitude,longitude,external_id\nA,60.1,24.9,a\x00b\n"
+
+    response = marketer_client.post(
+        reverse("events:place-import"), {"file": csv_upload(text)}
+    )
+
+    page = response.content.decode()
+    assert response.status_code in (200, 400)
+    assert "holds a control character or a NUL byte" in page
+    assert not Place.all_companies.exists()
