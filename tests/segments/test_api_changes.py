@@ -109,7 +109,11 @@ def test_cursor_of_another_list_is_refused(api_client, segment):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sync_under_concurrent_changes_converges(client, make_api_key, company):
+def test_sync_under_concurrent_changes_converges(
+    client, make_api_key, company, settings
+):
+    # The reader polls as fast as it can, past the default rate limit.
+    settings.API_RATE_LIMIT_PER_MINUTE = 100_000
     segment = make_segment(company, "Busy")
     _, secret = make_api_key()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
