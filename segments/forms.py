@@ -5,7 +5,11 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from segments.models import ImportMode, Segment, SegmentKind, SegmentObjective
-from segments.models.segment import segment_name_key
+from segments.models.segment import (
+    UNPRINTABLE_NAME,
+    has_unprintable,
+    segment_name_key,
+)
 from segments.parsing import ID_TYPES
 
 ID_TYPE_CHOICES = [("", "Detect from the header")] + [(name, name) for name in ID_TYPES]
@@ -27,6 +31,8 @@ class SegmentForm(forms.ModelForm):
         self.fields["category"].help_text = "For example Wine & Dine, Fitness, Retail."
 
     def clean_name(self) -> str:
+        if has_unprintable(self.cleaned_data["name"]):
+            raise forms.ValidationError(UNPRINTABLE_NAME)
         name = " ".join(self.cleaned_data["name"].split())
         taken = Segment.all_companies.filter(
             company=self.company, name_key=segment_name_key(name)

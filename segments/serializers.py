@@ -7,6 +7,7 @@ from rest_framework import serializers
 from herow_segments.api.serializers import StrictCharField, StrictSerializer
 from segments.members import MAX_MEMBERS_PER_REQUEST
 from segments.models import ImportMode, SegmentKind, SegmentObjective, SegmentStatus
+from segments.models.segment import UNPRINTABLE_NAME, has_unprintable
 from segments.parsing import ID_TYPES
 
 # Doubled braces: the messages below go through str.format.
@@ -99,6 +100,8 @@ class SegmentWriteSerializer(StrictSerializer):
     )
 
     def validate_name(self, value: str) -> str:
+        if has_unprintable(value):
+            raise serializers.ValidationError(UNPRINTABLE_NAME)
         name = " ".join(value.split())
         if not name:
             raise serializers.ValidationError("This field may not be blank.")

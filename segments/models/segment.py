@@ -1,5 +1,6 @@
 """Segments and their members."""
 
+import re
 import unicodedata
 
 from django.conf import settings
@@ -44,6 +45,17 @@ class IdType(models.IntegerChoices):
     @classmethod
     def from_name(cls, name: str) -> "IdType":
         return {member.label: member for member in cls}[name]
+
+
+# Control characters other than tabs and line breaks (which become spaces)
+# and lone surrogates: invisible, or not storable.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]").search
+UNPRINTABLE_NAME = "A name cannot hold control characters."
+
+
+def has_unprintable(text: str) -> bool:
+    """Tell whether text holds a character no name should hold."""
+    return bool(UNPRINTABLE(text))
 
 
 def segment_name_key(name: str) -> str:

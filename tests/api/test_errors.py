@@ -88,6 +88,7 @@ def test_huge_body_is_too_large(api_client, settings):
         ({}, "name", "This field is required."),
         ({"name": "   "}, "name", "This field may not be blank."),
         ({"name": "x" * 201}, "name", "no more than 200 characters"),
+        ({"name": "bell\x07"}, "name", "A name cannot hold control characters."),
         ({"name": "x", "objective": "fame"}, "objective", "is not a valid choice"),
         ({"name": "a\x00b"}, "name", "Null characters are not allowed."),
         ({"name": "a\ud800b"}, "name", "Surrogate characters are not allowed"),

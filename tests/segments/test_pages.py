@@ -95,6 +95,21 @@ def test_segment_name_is_unique_ignoring_case(marketer_client, company):
     assert "A segment with this name already exists." in response.content.decode()
 
 
+def test_segment_name_with_a_control_character_is_refused(marketer_client):
+    response = marketer_client.post(
+        reverse("segments:segment-create"), {"name": "Gym\x07 goers"}
+    )
+
+    assert "A name cannot hold control characters." in response.content.decode()
+    assert not Segment.all_companies.exists()
+
+
+def test_pasted_name_with_a_line_break_becomes_one_line(marketer_client):
+    marketer_client.post(reverse("segments:segment-create"), {"name": "Gym\r\n goers"})
+
+    assert Segment.all_companies.get().name == "Gym goers"
+
+
 def test_list_filters_by_kind_and_searches(marketer_client, company):
     make_segment(company, "Coffee lovers", category="Food")
     make_segment(company, "Runners", kind="custom")
