@@ -404,7 +404,7 @@ def upsert_places(company, rows: Sequence[PlaceRow]) -> tuple[int, int]:
     after the other, so two files naming one new external ID cannot both
     create it.
     """
-    list(Company.objects.select_for_update().filter(pk=company.pk).values("pk"))
+    Company.objects.select_for_update().only("pk").get(pk=company.pk)
     external_ids = [row.external_id for row in rows if row.external_id]
     existing = {}
     for start in range(0, len(external_ids), 5_000):

@@ -74,13 +74,12 @@ def keep_body(request, limit: int) -> None:
 
 
 def declared_length(meta: dict) -> int:
-    try:
-        length = int(meta.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise ApiError(400, "bad_request", "Content-Length is not a number.") from None
-    if length < 0:
-        raise ApiError(400, "bad_request", "Content-Length is not a number.")
-    return length
+    text = meta.get("CONTENT_LENGTH") or "0"
+    if not (text.isascii() and text.isdigit()):
+        raise ApiError(
+            400, "bad_request", "Content-Length must be a whole number of bytes."
+        )
+    return int(text)
 
 
 def read_chunked(meta: dict, limit: int):

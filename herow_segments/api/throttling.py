@@ -119,11 +119,6 @@ def must_sync(entry: WindowCount, estimate: int, limit: int, now: float) -> bool
 local_counts = LocalCounts()
 
 
-def count_request(counter: str) -> int:
-    """Add one request to the shared counter now and return its total."""
-    return add_to_counter(counter, 1)
-
-
 def add_to_counter(counter: str, amount: int) -> int:
     """Add amount to the counter, creating it when missing; return the total."""
     backend = caches["default"]

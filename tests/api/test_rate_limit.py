@@ -31,14 +31,14 @@ def test_redis_counter_counts_in_one_window(settings):
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
-    from herow_segments.api.throttling import WINDOW_SECONDS, count_request
+    from herow_segments.api.throttling import WINDOW_SECONDS, add_to_counter
     from tests.conftest import need_service
 
     backend = caches["default"]
     need_service("Redis", isinstance(backend, RedisCache))
     counter = f"test-rate-{id(settings)}"
 
-    counts = [count_request(counter) for _ in range(3)]
+    counts = [add_to_counter(counter, 1) for _ in range(3)]
 
     key = backend.make_and_validate_key(counter)
     ttl = backend._cache.get_client(key).ttl(key)
